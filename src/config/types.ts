@@ -1,0 +1,39 @@
+// The resolved configuration every service receives: defaults from the design documents, overlaid with
+// the repository's configuration file. The schema in schema.ts validates user input into this shape.
+
+export type Gate = 'block' | 'warn'
+
+export type RunnerChoice = 'auto' | 'local' | 'container'
+
+export interface ToolCheckConfig {
+  enabled: boolean
+  gate: Gate
+  /** Extra arguments appended after cicd's own (they are the repository's choice, so CI uses them too). */
+  args: string[]
+  /** An explicit executable for the local runner; otherwise PATH decides. */
+  path?: string
+}
+
+export interface CicdConfig {
+  runner: RunnerChoice
+  /** Which Python files the static checks read: globs relative to the repository root. */
+  paths: {include: string[]; exclude: string[]}
+  tools: {
+    /** The image the container runner uses. */
+    image: string
+    /** Pinned versions: `cicd tools build` installs them and `cicd doctor` compares local tools to them. */
+    versions: Record<string, string>
+  }
+  checks: {
+    flake8: ToolCheckConfig & {maxLineLength: number}
+    pylint: ToolCheckConfig & {failUnder: number; scoreGate: Gate}
+    black: ToolCheckConfig
+    isort: ToolCheckConfig
+    bandit: ToolCheckConfig
+    safety: ToolCheckConfig
+    'pip-audit': ToolCheckConfig
+  }
+  dependencies: {provider: 'safety' | 'pip-audit'; requirements: string[]}
+  /** Parallel tool processes; 0 means the number of cores. */
+  concurrency: number
+}

@@ -1,0 +1,31 @@
+// A runner executes a tool's argv somewhere (on this machine, or inside the tools container) and returns
+// its raw output. Parsers never know which runner ran.
+import type {ToolOutput} from '../checks/types.js'
+
+export type RunnerKind = 'local' | 'container'
+
+export interface RunRequest {
+  /** argv[0] is the tool's name as in CheckDefinition.tool; the runner resolves it. */
+  argv: string[]
+  /** Working directory, absolute, inside the repository. */
+  cwd: string
+  env?: Record<string, string>
+  timeoutMs?: number
+}
+
+export interface ResolvedTool {
+  name: string
+  /** The executable that runs (an absolute path; inside the container for the container runner). */
+  path: string
+}
+
+export interface Runner {
+  readonly kind: RunnerKind
+  /** A short human description: "local" or "container cicd-tools:local (a1b2c3)". */
+  readonly description: string
+  /** Resolves a tool to the executable that will run; throws PrerequisiteError when it is missing. */
+  resolve(tool: string): Promise<ResolvedTool>
+  run(request: RunRequest): Promise<ToolOutput>
+  /** Releases what the runner holds (the container); safe to call twice. */
+  dispose(): Promise<void>
+}
