@@ -1,0 +1,47 @@
+// The shape of a finished `cicd check` run: what the check service returns, what --json prints and what
+// every report writer (JUnit, SARIF, JSON) renders.
+import type {Finding, PhaseId} from '../checks/types.js'
+import type {Gate} from '../config/types.js'
+
+/**
+ * passed: ran and found nothing that counts; failed: findings (or a score) under a `block` gate;
+ * warned: the same under a `warn` gate; error: the tool crashed or could not run; skipped: not run.
+ */
+export type CheckStatus = 'passed' | 'failed' | 'warned' | 'error' | 'skipped'
+
+export interface CheckResult {
+  id: string
+  tool: string
+  phase: PhaseId
+  status: CheckStatus
+  cached: boolean
+  durationMs: number
+  findings: Finding[]
+  gate: Gate
+  /** The tool path and version that ran. */
+  toolPath?: string
+  toolVersion?: string
+  /** For error and skipped: why. */
+  reason?: string
+  /** pylint's score out of 10. */
+  score?: number
+  exitCode?: number
+}
+
+export interface PhaseResult {
+  id: PhaseId
+  status: CheckStatus
+  durationMs: number
+  checks: CheckResult[]
+}
+
+export interface RunResult {
+  ok: boolean
+  exitCode: number
+  durationMs: number
+  runner: string
+  root: string
+  /** ISO-8601. */
+  startedAt: string
+  phases: PhaseResult[]
+}
