@@ -37,7 +37,8 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
       strict: this.ctor.strict,
     })
     this.flags = flags as BaseFlags<T>
-    this.terminal = createTerminal({verbose: Boolean(this.flags.verbose)})
+    const given = flags as Record<string, unknown>
+    this.terminal = createTerminal({verbose: Boolean(given.verbose), quiet: Boolean(given.quiet), json: Boolean(given.json)})
     for (const signal of ['SIGINT', 'SIGTERM'] as const) {
       const handler = () => void this.interrupt(signal)
       process.on(signal, handler)

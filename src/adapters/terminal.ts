@@ -13,6 +13,7 @@ export interface Terminal {
   readonly isTTY: boolean
 }
 
+/** quiet: stderr keeps only errors; json: the same, and no colour anywhere. */
 export function createTerminal(options: {verbose?: boolean; quiet?: boolean; json?: boolean} = {}): Terminal {
   const isTTY = Boolean(process.stderr.isTTY)
   const colorOn = !options.json && isTTY && !process.env.NO_COLOR
@@ -20,7 +21,7 @@ export function createTerminal(options: {verbose?: boolean; quiet?: boolean; jso
   return {
     out: (text) => process.stdout.write(`${text}\n`),
     error: (text) => {
-      if (!options.quiet || text.startsWith('Error')) process.stderr.write(`${text}\n`)
+      if (!(options.quiet || options.json) || text.startsWith('Error')) process.stderr.write(`${text}\n`)
     },
     debug: (text) => {
       if (options.verbose) process.stderr.write(`${color.dim(text)}\n`)

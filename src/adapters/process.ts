@@ -1,0 +1,73 @@
+// Running programs on this machine (execa): every child gets separate stdout/stderr, its exit code, and is
+// killed with its process group when the run is interrupted.
+import {access, constants} from 'node:fs/promises'
+import path from 'node:path'
+
+import type {ToolOutput} from '../checks/types.js'
+
+export interface ExecOptions {
+  cwd: string
+  env?: Record<string, string>
+  timeoutMs?: number
+  input?: string
+  /** Aborts the child (SIGTERM, then SIGKILL after a grace period). */
+  signal?: AbortSignal
+}
+
+export class CommandNotFound extends Error {
+  constructor(readonly command: string) {
+    super(`${command}: not found`)
+  }
+}
+
+/** Runs `file args` and returns its output whatever its exit code; throws only when it could not start. */
+export async function execFile(file: string, args: string[], options: ExecOptions): Promise<ToolOutput> {
+  const {execa} = await import('execa')
+  const started = performance.now()
+  const result = await execa(file, args, {
+    cwd: options.cwd,
+    env: options.env,
+    input: options.input,
+    stdin: options.input === undefined ? 'ignore' : undefined,
+    timeout: options.timeoutMs,
+    cancelSignal: options.signal,
+    forceKillAfterDelay: 2000,
+    reject: false,
+    stripFinalNewline: false,
+    maxBuffer: 512 * 1024 * 1024,
+  })
+  if (result.failed && result.exitCode === undefined) {
+    const code = (result.cause as NodeJS.ErrnoException | undefined)?.code
+    if (code === 'ENOENT' || code === 'EACCES') throw new CommandNotFound(file)
+    if (result.timedOut) {
+      return {stdout: String(result.stdout ?? ''), stderr: `${String(result.stderr ?? '')}\ntimed out after ${options.timeoutMs} ms`, exitCode: 124, durationMs: performance.now() - started}
+    }
+    if (!result.isCanceled) throw result.cause ?? new Error(result.message)
+  }
+  return {
+    stdout: String(result.stdout ?? ''),
+    stderr: String(result.stderr ?? ''),
+    exitCode: result.exitCode ?? (result.signal ? 128 : 1),
+    durationMs: performance.now() - started,
+  }
+}
+
+/** The first executable named `name` on PATH, like `command -v`. */
+export async function findOnPath(name: string, envPath = process.env.PATH ?? ''): Promise<string | undefined> {
+  if (name.includes('/')) return (await isExecutable(name)) ? path.resolve(name) : undefined
+  for (const dir of envPath.split(path.delimiter)) {
+    if (!dir) continue
+    const candidate = path.join(dir, name)
+    if (await isExecutable(candidate)) return candidate
+  }
+  return undefined
+}
+
+async function isExecutable(file: string): Promise<boolean> {
+  try {
+    await access(file, constants.X_OK)
+    return true
+  } catch {
+    return false
+  }
+}

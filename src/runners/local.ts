@@ -1,0 +1,61 @@
+// The local runner: tools from configuration, else from PATH, run with execa in the repository.
+import {PrerequisiteError} from '../errors.js'
+import {CommandNotFound, execFile, findOnPath} from '../adapters/process.js'
+import type {ResolvedTool, RunRequest, Runner} from './types.js'
+import type {ToolOutput} from '../checks/types.js'
+
+export interface LocalRunnerOptions {
+  /** Explicit executables from configuration, by tool name. */
+  paths?: Record<string, string | undefined>
+  signal?: AbortSignal
+}
+
+export function createLocalRunner(options: LocalRunnerOptions = {}): Runner {
+  const resolved = new Map<string, Promise<ResolvedTool>>()
+
+  const resolve = (tool: string): Promise<ResolvedTool> => {
+    let pending = resolved.get(tool)
+    if (!pending) {
+      pending = resolveTool(tool, options.paths?.[tool])
+      resolved.set(tool, pending)
+    }
+    return pending
+  }
+
+  return {
+    kind: 'local',
+    description: 'local',
+    resolve,
+    async run(request: RunRequest): Promise<ToolOutput> {
+      const [tool, ...args] = request.argv
+      const {path} = await resolve(tool)
+      try {
+        return await execFile(path, args, {
+          cwd: request.cwd,
+          env: request.env,
+          timeoutMs: request.timeoutMs,
+          signal: options.signal,
+        })
+      } catch (error) {
+        if (error instanceof CommandNotFound) throw missingTool(tool, path)
+        throw error
+      }
+    },
+    async dispose() {},
+  }
+}
+
+async function resolveTool(tool: string, configured: string | undefined): Promise<ResolvedTool> {
+  const found = await findOnPath(configured ?? tool)
+  if (!found) throw missingTool(tool, configured)
+  return {name: tool, path: found}
+}
+
+function missingTool(tool: string, configured: string | undefined): PrerequisiteError {
+  const where = configured ? `at ${configured} (checks.${tool}.path)` : 'on PATH'
+  return new PrerequisiteError(`${tool} is not installed ${where}.`, [
+    `Install it (on Debian: apt-get install ${tool === 'pip-audit' ? 'pip-audit' : tool}), or set checks.${tool}.path in the configuration`,
+    `or run the tools in containers: cicd check --runner container (build the image with: cicd tools build)`,
+    `or leave this check out: cicd check --skip ${tool}`,
+  ])
+}

@@ -1,0 +1,125 @@
+// `cicd check`: find the repository, load its configuration, plan the checks, pick a runner, run the
+// phases, and return one RunResult (rendering is the command's job).
+import os from 'node:os'
+
+import picomatch from 'picomatch'
+
+import {findRepositoryRoot, listRepositoryFiles} from '../adapters/git-repo.js'
+import type {Terminal} from '../adapters/terminal.js'
+import {STATIC_CHECKS} from '../checks/registry.js'
+import type {PhaseId} from '../checks/types.js'
+import {effectiveExcludes} from '../config/defaults.js'
+import {hasOwnFlake8Config, loadConfig} from '../config/load.js'
+import type {CicdConfig, RunnerChoice} from '../config/types.js'
+import {PrerequisiteError} from '../errors.js'
+import type {CleanupStack} from '../lifecycle/cleanup.js'
+import {executeCheck} from '../pipeline/execute-check.js'
+import {planChecks} from '../pipeline/plan.js'
+import {Pool} from '../pipeline/pool.js'
+import type {PhaseResult, RunResult} from '../pipeline/result.js'
+import {runScheduled, type OutputMode} from '../pipeline/scheduler.js'
+import {runExitCode, worstStatus} from '../pipeline/verdict.js'
+import {selectRunner} from '../runners/select.js'
+
+export interface CheckOptions {
+  cwd: string
+  phases?: PhaseId[]
+  only?: string[]
+  skip?: string[]
+  runner?: RunnerChoice
+  toolsImage?: string
+  /** Restricts file-local checks to these repository-relative files (the hook's changed files). */
+  files?: string[]
+  output: OutputMode
+  cleanup: CleanupStack
+  terminal: Terminal
+}
+
+export async function runCheck(options: CheckOptions): Promise<RunResult> {
+  const started = performance.now()
+  const startedAt = new Date().toISOString()
+  const root = await findRepositoryRoot(options.cwd)
+  const loaded = await loadConfig({root})
+  const {config} = loaded
+  const phases = options.phases ?? ['static']
+
+  const allFiles = await listRepositoryFiles(root)
+  const pythonFiles = selectPythonFiles(allFiles, config, options.files)
+  const present = new Set(allFiles)
+  const requirementFiles = config.dependencies.requirements.filter((file) => present.has(file))
+
+  const planned = planChecks({
+    config,
+    definitions: STATIC_CHECKS,
+    phases,
+    pythonFiles,
+    requirementFiles,
+    only: options.only ?? [],
+    skip: options.skip ?? [],
+    repoHasFlake8Config: await hasOwnFlake8Config(root),
+    maxLineLengthExplicit: loaded.sources['checks.flake8.maxLineLength'] !== 'default',
+  })
+
+  const parallelism = config.concurrency > 0 ? config.concurrency : os.availableParallelism()
+  const runner = await selectRunner({
+    choice: options.runner ?? config.runner,
+    image: options.toolsImage ?? config.tools.image,
+    root,
+    config,
+    cleanup: options.cleanup,
+    terminal: options.terminal,
+  })
+  options.terminal.error(`runner: ${runner.description}`)
+
+  const missing: PrerequisiteError[] = []
+  const pool = new Pool(parallelism)
+  const phaseResults: PhaseResult[] = []
+  try {
+    for (const phase of phases) {
+      const phaseStarted = performance.now()
+      const checks = await runScheduled(
+        {id: phase, checks: planned.filter((p) => p.definition.phase === phase)},
+        (check) =>
+          executeCheck(check, {
+            runner,
+            pool,
+            root,
+            parallelism,
+            pylint: {failUnder: config.checks.pylint.failUnder, scoreGate: config.checks.pylint.scoreGate},
+            onMissingTool: (error) => missing.push(error),
+          }),
+        options.output,
+      )
+      phaseResults.push({
+        id: phase,
+        status: worstStatus(checks.map((c) => c.status)),
+        durationMs: Math.round(performance.now() - phaseStarted),
+        checks,
+      })
+    }
+  } finally {
+    await runner.dispose()
+  }
+  for (const error of missing) {
+    options.terminal.error(`Error: ${error.message}`)
+    for (const step of error.nextSteps) options.terminal.error(`  → ${step}`)
+  }
+
+  const exitCode = runExitCode(phaseResults, missing.length > 0)
+  return {
+    ok: exitCode === 0,
+    exitCode,
+    durationMs: Math.round(performance.now() - started),
+    runner: runner.kind,
+    root,
+    startedAt,
+    phases: phaseResults,
+  }
+}
+
+function selectPythonFiles(files: string[], config: CicdConfig, restrictTo?: string[]): string[] {
+  const included = picomatch(config.paths.include, {dot: false})
+  const excluded = picomatch(effectiveExcludes(config.paths), {dot: true})
+  const allowed = restrictTo ? new Set(restrictTo) : undefined
+  return files.filter((file) => file.endsWith('.py') && included(file) && !excluded(file) && (!allowed || allowed.has(file))).sort()
+}
