@@ -9,7 +9,7 @@ import {pipAudit} from './pip-audit.js'
 import {pylint} from './pylint.js'
 import {safety} from './safety.js'
 
-export const STATIC_CHECKS: readonly CheckDefinition[] = [flake8, pylint, black, isort, bandit, safety, pipAudit]
+export const STATIC_CHECKS: CheckDefinition[] = [flake8, pylint, black, isort, bandit, safety, pipAudit]
 
 /** The definition for a check id, or undefined when cicd has no such check. */
 export function getCheck(id: string): CheckDefinition | undefined {
