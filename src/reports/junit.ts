@@ -1,0 +1,205 @@
+// `--report junit=FILE`: the run as JUnit XML for Jenkins' `junit` step, written so that Jenkins reaches the
+// same verdict as cicd.
+//
+// Layout: one <testsuite> per check (name = check id). A failed or warned check gets one <testcase> per
+// finding (classname `flake8.src.pkg.module`, name `F401 src/pkg/module.py:3:1`); any other check gets one
+// testcase for the check itself (classname `cicd.<phase>`, name = check id), so no suite is empty and
+// Jenkins records every check that was planned.
+//
+// Verdict mapping. Jenkins turns the build UNSTABLE when any testcase has <failure> or <error>, and leaves it
+// green for <skipped>. cicd fails only on blocking findings (a `failed` check) and crashed tools (`error`),
+// and passes with warnings. So:
+//   failed check   -> each finding is a <failure> (a failed check without findings, e.g. a pylint score
+//                     below fail-under, is one <failure> for the check)
+//   warned check   -> each finding is a <skipped message="warning (gate: warn): ..."> (visible, not failing)
+//   error check    -> one <error> with the reason
+//   skipped check  -> one <skipped> with the reason
+//   passed check   -> one passing testcase (findings that did not count, if any, go to <system-out>)
+// Hence failures + errors summed over all suites is > 0 exactly when cicd's verdict is not ok.
+import {create} from 'xmlbuilder2'
+
+import type {Finding} from '../checks/types.js'
+import type {CheckResult, RunResult} from '../pipeline/result.js'
+
+type XmlElement = ReturnType<typeof create>
+
+// ANSI sequences and control characters (other than tab and newlines) carry no meaning in a report and
+// several are not even legal in XML 1.0; pytest's junitxml drops them too.
+const ANSI = /\u001B\[[0-?]*[ -/]*[@-~]/g
+const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/g
+
+function clean(text: string): string {
+  return text.replace(ANSI, '').replace(CONTROL, '')
+}
+
+/** A message attribute is shown on one line by Jenkins; the element text keeps the full message. */
+function oneLine(text: string): string {
+  return clean(text).replace(/\s+/g, ' ').trim()
+}
+
+function seconds(ms: number): string {
+  return (Math.max(0, ms) / 1000).toFixed(3)
+}
+
+function location(finding: Finding): string {
+  if (!finding.file) return ''
+  if (finding.line < 1) return finding.file
+  return finding.column < 1 ? `${finding.file}:${finding.line}` : `${finding.file}:${finding.line}:${finding.column}`
+}
+
+/**
+ * Jenkins splits classname at the last dot into package and class, so the file path becomes dotted segments
+ * without its extension, and dots inside a segment become underscores so they do not invent packages.
+ */
+function findingClassname(checkId: string, file: string): string {
+  if (!file) return checkId
+  const segments = file.split('/').filter((segment) => segment !== '' && segment !== '.')
+  const last = segments.length - 1
+  segments[last] = segments[last].replace(/\.[^.]*$/, '') || segments[last]
+  return [checkId, ...segments.map((segment) => segment.replaceAll('.', '_'))].join('.')
+}
+
+function findingText(finding: Finding): string {
+  const where = location(finding)
+  return `${where ? `${where}: ` : ''}${finding.rule} ${clean(finding.message)}`
+}
+
+interface CaseSpec {
+  classname: string
+  name: string
+  time: string
+  outcome?: {element: 'failure' | 'error' | 'skipped'; message: string; type?: string; text?: string}
+  systemOut?: string
+}
+
+function findingCases(check: CheckResult): CaseSpec[] {
+  const seen = new Map<string, number>()
+  return check.findings.map((finding) => {
+    const base = `${finding.rule} ${location(finding)}`.trim()
+    // Two findings of one rule at one place would collapse into one test in Jenkins' history; number them.
+    const count = (seen.get(base) ?? 0) + 1
+    seen.set(base, count)
+    const name = count === 1 ? base : `${base} (${count})`
+    const message = oneLine(`${finding.rule} ${finding.message}`)
+    const outcome =
+      check.status === 'failed'
+        ? {element: 'failure' as const, message, type: finding.severity, text: findingText(finding)}
+        : {element: 'skipped' as const, message: `${finding.severity} (gate: warn): ${message}`, text: findingText(finding)}
+    return {classname: findingClassname(check.id, finding.file), name, time: '0.000', outcome}
+  })
+}
+
+function verdict(check: CheckResult): string {
+  const score = check.score === undefined ? '' : ` (score ${check.score})`
+  return oneLine(check.reason ?? `${check.id} ${check.status}${score}`)
+}
+
+function checkCase(check: CheckResult): CaseSpec {
+  const spec: CaseSpec = {classname: `cicd.${check.phase}`, name: check.id, time: seconds(check.durationMs)}
+  switch (check.status) {
+    case 'failed': {
+      return {...spec, outcome: {element: 'failure', message: verdict(check), type: 'gate'}}
+    }
+
+    case 'warned': {
+      return {...spec, outcome: {element: 'skipped', message: `warning (gate: warn): ${verdict(check)}`}}
+    }
+
+    case 'error': {
+      const exit = check.exitCode === undefined ? '' : `\nexit code ${check.exitCode}`
+      return {...spec, outcome: {element: 'error', message: verdict(check), type: 'tool-error', text: `${clean(check.reason ?? '')}${exit}`.trim()}}
+    }
+
+    case 'skipped': {
+      return {...spec, outcome: {element: 'skipped', message: verdict(check)}}
+    }
+
+    case 'passed': {
+      const systemOut = check.findings.map((finding) => findingText(finding)).join('\n')
+      return systemOut ? {...spec, systemOut} : spec
+    }
+  }
+}
+
+function casesOf(check: CheckResult): CaseSpec[] {
+  const perFinding = (check.status === 'failed' || check.status === 'warned') && check.findings.length > 0
+  return perFinding ? findingCases(check) : [checkCase(check)]
+}
+
+interface Counts {
+  tests: number
+  failures: number
+  errors: number
+  skipped: number
+}
+
+function countCases(cases: CaseSpec[]): Counts {
+  return {
+    tests: cases.length,
+    failures: cases.filter((c) => c.outcome?.element === 'failure').length,
+    errors: cases.filter((c) => c.outcome?.element === 'error').length,
+    skipped: cases.filter((c) => c.outcome?.element === 'skipped').length,
+  }
+}
+
+function countAttributes(counts: Counts): Record<string, string> {
+  return {
+    tests: String(counts.tests),
+    failures: String(counts.failures),
+    errors: String(counts.errors),
+    skipped: String(counts.skipped),
+  }
+}
+
+function addProperties(suite: XmlElement, check: CheckResult): void {
+  const properties: [string, string | number | boolean | undefined][] = [
+    ['tool', check.tool],
+    ['phase', check.phase],
+    ['status', check.status],
+    ['gate', check.gate],
+    ['cached', check.cached],
+    ['toolVersion', check.toolVersion],
+    ['toolPath', check.toolPath],
+    ['score', check.score],
+    ['exitCode', check.exitCode],
+  ]
+  const element = suite.ele('properties')
+  for (const [name, value] of properties) {
+    if (value !== undefined) element.ele('property', {name, value: clean(String(value))})
+  }
+}
+
+function addCase(suite: XmlElement, spec: CaseSpec): void {
+  const testcase = suite.ele('testcase', {classname: clean(spec.classname), name: clean(spec.name), time: spec.time})
+  if (spec.outcome) {
+    const {element, message, type, text} = spec.outcome
+    const child = testcase.ele(element, type === undefined ? {message} : {message, type})
+    if (text) child.txt(text)
+  }
+
+  if (spec.systemOut) testcase.ele('system-out').txt(spec.systemOut)
+}
+
+export function renderJunit(result: RunResult): string {
+  const checks = result.phases.flatMap((phase) => phase.checks)
+  const suites = checks.map((check) => ({check, cases: casesOf(check)}))
+  const totals = countCases(suites.flatMap((suite) => suite.cases))
+  // Second precision, the form Ant and Surefire write and every Jenkins version reads.
+  const timestamp = new Date(result.startedAt).toISOString().replace(/\.\d{3}Z$/, 'Z')
+
+  // invalidCharReplacement is the last guard for what clean() leaves and XML 1.0 still forbids (lone surrogates).
+  const document = create({version: '1.0', encoding: 'UTF-8', invalidCharReplacement: ''})
+  const root = document.ele('testsuites', {name: 'cicd check', ...countAttributes(totals), time: seconds(result.durationMs)})
+  for (const {check, cases} of suites) {
+    const suite = root.ele('testsuite', {
+      name: check.id,
+      ...countAttributes(countCases(cases)),
+      time: seconds(check.durationMs),
+      timestamp,
+    })
+    addProperties(suite, check)
+    for (const spec of cases) addCase(suite, spec)
+  }
+
+  return document.end({prettyPrint: true})
+}
