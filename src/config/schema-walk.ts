@@ -1,0 +1,49 @@
+// Reads the configuration schema's structure: the sub-schema at a key path, the keys an object accepts,
+// a key's description. Error suggestions and the starter file's comments come from here, so neither can
+// drift from the schema.
+import type {z} from 'zod'
+
+type Path = readonly PropertyKey[]
+type Def = Record<string, unknown> & {type: string}
+
+const defOf = (schema: z.core.$ZodType) => schema._zod.def as unknown as Def
+
+/** The sub-schema at a path, looking through defaults, optionals and pipes. */
+export function schemaAt(schema: z.core.$ZodType, path: Path): z.core.$ZodType | undefined {
+  const def = defOf(schema)
+  switch (def.type) {
+    case 'default':
+    case 'prefault':
+    case 'optional':
+    case 'nullable':
+    case 'readonly':
+      return schemaAt(def.innerType as z.core.$ZodType, path)
+    case 'pipe':
+      return schemaAt(def.in as z.core.$ZodType, path)
+  }
+  if (path.length === 0) return schema
+  const [head, ...rest] = path
+  if (def.type === 'object') {
+    const child = (def.shape as Record<string, z.core.$ZodType>)[String(head)]
+    return child && schemaAt(child, rest)
+  }
+  if (def.type === 'array') return schemaAt(def.element as z.core.$ZodType, rest)
+  if (def.type === 'record') return schemaAt(def.valueType as z.core.$ZodType, rest)
+  return undefined
+}
+
+function shapeAt(schema: z.core.$ZodType, path: Path): Record<string, z.ZodType> | undefined {
+  const node = schemaAt(schema, path)
+  const def = node && defOf(node)
+  return def?.type === 'object' ? (def.shape as Record<string, z.ZodType>) : undefined
+}
+
+/** The keys an object accepts at a path (empty when the path is not an object). */
+export function keysAt(schema: z.core.$ZodType, path: Path): string[] {
+  return Object.keys(shapeAt(schema, path) ?? {})
+}
+
+/** The description given to the key at a path (the last element names the key). */
+export function descriptionAt(schema: z.core.$ZodType, path: readonly string[]): string | undefined {
+  return shapeAt(schema, path.slice(0, -1))?.[path.at(-1)!]?.description
+}
