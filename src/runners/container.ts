@@ -1,0 +1,186 @@
+// The container runner: one container per run from the tools image, the repository mounted read-only at
+// the same absolute path as on the host (so tools print the same paths as the local runner), no network,
+// the caller's uid; each tool is one exec into it, so the container's start-up is paid once.
+import {randomBytes} from 'node:crypto'
+import {hostname} from 'node:os'
+
+import {createDockerAdapter, isEngineUnreachable, type DockerAdapter} from '../adapters/docker.js'
+import {CicdError, ExitCode, PrerequisiteError} from '../errors.js'
+import type {CleanupStack} from '../lifecycle/cleanup.js'
+import type {ToolOutput} from '../checks/types.js'
+import type {ResolvedTool, RunRequest, Runner} from './types.js'
+
+export interface ContainerRunnerOptions {
+  /** The repository root, absolute; mounted read-only at the same path. */
+  root: string
+  image: string
+  cleanup: CleanupStack
+  docker?: DockerAdapter
+  /** The user tools run as; defaults to the caller's, so nothing is written as root. */
+  uid?: number
+  gid?: number
+  /** Linters need no network; 'host' is for phases that talk to services on loopback. */
+  network?: 'none' | 'host'
+  /**
+   * How long the container may live, in seconds. Its main process is `sleep` for this long and the
+   * engine removes it when that ends, so even a cicd killed with SIGKILL leaves nothing forever.
+   */
+  lifetimeSeconds?: number
+}
+
+export const RUN_LABEL = 'cicd.run'
+export const PID_LABEL = 'cicd.pid'
+export const HOST_LABEL = 'cicd.host'
+
+const DEFAULT_LIFETIME_SECONDS = 2 * 60 * 60
+
+export async function createContainerRunner(options: ContainerRunnerOptions): Promise<Runner> {
+  const docker = options.docker ?? createDockerAdapter()
+  const {image, root} = options
+  await docker.ping()
+  if (!(await docker.imageExists(image))) throw imageMissing(image, docker.host)
+  await removeOrphans(docker)
+
+  const runId = randomBytes(6).toString('hex')
+  const name = `cicd-run-${runId}`
+  const user = `${options.uid ?? process.getuid?.() ?? 0}:${options.gid ?? process.getgid?.() ?? 0}`
+  const creating = docker.runContainer({
+    name,
+    image,
+    cmd: ['sleep', String(options.lifetimeSeconds ?? DEFAULT_LIFETIME_SECONDS)],
+    user,
+    workingDir: root,
+    // Tools write their caches under HOME, and the caller's uid may have no home in the image.
+    env: {HOME: '/tmp'},
+    labels: {[RUN_LABEL]: runId, [PID_LABEL]: String(process.pid), [HOST_LABEL]: hostname()},
+    mounts: [{source: root, target: root, readOnly: true}],
+    networkMode: options.network ?? 'none',
+    autoRemove: true,
+  })
+  // Registered before the engine answers: an interrupt during the (slow, on vfs) creation must still
+  // remove the container, so the cleanup waits for the creation to settle and removes it by name.
+  const release = options.cleanup.add(`tools container ${name}`, async () => {
+    await creating.catch(() => undefined)
+    await docker.removeContainer(name)
+  })
+  let containerId: string
+  try {
+    containerId = await creating
+  } catch (error) {
+    await release()
+    if (/no such image/i.test(String((error as Error)?.message))) throw imageMissing(image, docker.host)
+    throw error
+  }
+
+  let disposed = false
+  const resolved = new Map<string, Promise<ResolvedTool>>()
+
+  /** An exec that failed: the run is ending, the engine went away, or the container did. */
+  const execFailure = async (tool: string, error: unknown): Promise<Error> => {
+    if (disposed) return new CicdError(`${tool} was stopped: the run is ending.`, {exitCode: ExitCode.checkFailed, cause: error})
+    if (isEngineUnreachable(error) || !(await docker.reachable(2000))) {
+      return new PrerequisiteError(`The Docker engine at ${docker.host} stopped answering while ${tool} ran.`, [
+        'Start Docker again and re-run, or run the tools locally: cicd check --runner local',
+      ], error)
+    }
+    if ((await docker.listContainers({[RUN_LABEL]: runId})).length === 0) {
+      return new PrerequisiteError(`The tools container ${name} disappeared while ${tool} ran.`, [
+        'Something outside cicd removed it (docker rm, docker system prune, an engine restart); run again',
+      ], error)
+    }
+    return error instanceof Error ? error : new Error(String(error))
+  }
+
+  const exec = async (tool: string, argv: string[], request: Omit<RunRequest, 'argv'>): Promise<ToolOutput> => {
+    let result
+    try {
+      result = await docker.exec(containerId, {argv, workingDir: request.cwd, env: request.env, user})
+    } catch (error) {
+      throw await execFailure(tool, error)
+    }
+    if (result.exitCode === undefined) throw await execFailure(tool, new Error('the engine reported no exit code'))
+    return {stdout: result.stdout, stderr: result.stderr, exitCode: result.exitCode, durationMs: result.durationMs}
+  }
+
+  const resolveTool = async (tool: string): Promise<ResolvedTool> => {
+    const found = await exec(tool, ['sh', '-c', 'command -v -- "$1"', 'sh', tool], {cwd: root})
+    const path = found.stdout.trim()
+    if (found.exitCode !== 0 || !path.startsWith('/')) {
+      throw new PrerequisiteError(`${tool} is not installed in the tools image ${image}.`, [
+        `Build an image that has it: cicd tools build (or pass --tools-image IMAGE)`,
+        `or run the tools locally: cicd check --runner local`,
+        `or leave this check out: cicd check --skip ${tool}`,
+      ])
+    }
+    return {name: tool, path}
+  }
+
+  const resolve = (tool: string): Promise<ResolvedTool> => {
+    let pending = resolved.get(tool)
+    if (!pending) {
+      pending = resolveTool(tool)
+      resolved.set(tool, pending)
+    }
+    return pending
+  }
+
+  return {
+    kind: 'container',
+    description: `container ${image} (${containerId.slice(0, 12)})`,
+    resolve,
+    async run(request: RunRequest): Promise<ToolOutput> {
+      const [tool, ...args] = request.argv
+      const {path} = await resolve(tool)
+      // The engine cannot kill an exec, so a time limit is enforced inside the container by coreutils'
+      // timeout, which exits 124 like the local runner does on a timeout.
+      const argv = request.timeoutMs ? ['timeout', '-k', '2', `${Math.ceil(request.timeoutMs / 1000)}s`, path, ...args] : [path, ...args]
+      const output = await exec(tool, argv, request)
+      if (request.timeoutMs && output.exitCode === 124 && output.durationMs >= request.timeoutMs) {
+        return {...output, stderr: `${output.stderr}\ntimed out after ${request.timeoutMs} ms`}
+      }
+      return output
+    },
+    async dispose() {
+      disposed = true
+      await release()
+    },
+  }
+}
+
+/** Whether the container runner can run here (for `--runner auto`), and if not, why, in a few words. */
+export async function probeContainerRunner(
+  image: string,
+  docker: DockerAdapter = createDockerAdapter(),
+): Promise<{available: true} | {available: false; reason: string}> {
+  if (!(await docker.reachable(1500))) return {available: false, reason: `no Docker engine answers at ${docker.host}`}
+  if (!(await docker.imageExists(image))) return {available: false, reason: `the tools image ${image} is not built`}
+  return {available: true}
+}
+
+function imageMissing(image: string, host: string): PrerequisiteError {
+  return new PrerequisiteError(`The tools image ${image} is not in the Docker engine at ${host}.`, [
+    'Build it: cicd tools build' + (image === 'cicd-tools:local' ? '' : ` --tag ${image}`),
+    'or name an image that exists: --tools-image IMAGE (or tools.image in the configuration)',
+    'or run the tools locally: cicd check --runner local',
+  ])
+}
+
+/**
+ * Removes containers left by a cicd on this machine that no longer runs (killed with SIGKILL, or a
+ * machine crash): their lifetime bound would remove them eventually, this does it now.
+ */
+async function removeOrphans(docker: DockerAdapter): Promise<void> {
+  const mine = await docker.listContainers({[RUN_LABEL]: undefined, [HOST_LABEL]: hostname()})
+  const orphans = mine.filter((container) => !isAlive(Number(container.labels[PID_LABEL])))
+  await Promise.all(orphans.map((container) => docker.removeContainer(container.id)))
+}
+
+function isAlive(pid: number): boolean {
+  if (!Number.isInteger(pid) || pid <= 0) return false
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM'
+  }
+}

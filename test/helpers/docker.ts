@@ -1,0 +1,32 @@
+// The Docker engine the integration tests run against (scripts/provision/docker.sh starts it). A test that
+// needs it fails, never skips, when it does not answer.
+import {createDockerAdapter, type ContainerSummary, type DockerAdapter} from '../../src/adapters/docker.js'
+import {RUN_LABEL} from '../../src/runners/container.js'
+
+export const TEST_DOCKER_HOST = 'unix:///run/cicd-test-docker.sock'
+/** The Debian-built image with the Python tools, and the tools image built from it. */
+export const TEST_BASE_IMAGE = 'cicd-test/python-tools:bookworm'
+export const TEST_TOOLS_IMAGE = 'cicd-tools:local'
+
+/** DOCKER_HOST as the tests use it: the caller's, else the provisioned test engine. */
+export function testDockerHost(): string {
+  return process.env.DOCKER_HOST ?? TEST_DOCKER_HOST
+}
+
+export async function requireDockerEngine(): Promise<DockerAdapter> {
+  const docker = createDockerAdapter({host: testDockerHost()})
+  if (!(await docker.reachable(3000))) {
+    throw new Error(`No Docker engine answers at ${docker.host}: run scripts/provision/docker.sh (as root) first.`)
+  }
+  for (const image of [TEST_BASE_IMAGE, TEST_TOOLS_IMAGE]) {
+    if (!(await docker.imageExists(image))) {
+      throw new Error(`The test image ${image} is missing from ${docker.host}: run scripts/provision/docker.sh (as root).`)
+    }
+  }
+  return docker
+}
+
+/** Containers a cicd run started (all of them, or one run's). */
+export function runContainers(docker: DockerAdapter, runId?: string): Promise<ContainerSummary[]> {
+  return docker.listContainers({[RUN_LABEL]: runId})
+}
