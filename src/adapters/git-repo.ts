@@ -1,28 +1,52 @@
-// What the check service asks git: where the repository's root is, and which files it holds (tracked, plus
+// What the check service asks git: where the project's root is, and which files it holds (tracked, plus
 // untracked files that are not ignored, minus files deleted from the working tree).
+import {access, realpath} from 'node:fs/promises'
+import path from 'node:path'
+
 import {UsageError} from '../errors.js'
 
+/** Files that mark a Python project's root inside a larger repository (a monorepo's `platform/`). */
+const PROJECT_MARKERS = ['pyproject.toml', 'setup.cfg', 'setup.py', '.cicdrc', '.cicdrc.json', '.cicdrc.yaml', '.cicdrc.yml', 'cicd.config.mjs', 'cicd.config.js', 'cicd.config.cjs']
+
+/**
+ * The project root: the nearest directory from `cwd` up to the git top level that holds a project marker,
+ * else the top level. Checks, configuration and reported paths are all relative to it.
+ */
+export async function findProjectRoot(cwd: string): Promise<string> {
+  const top = await findRepositoryRoot(cwd)
+  let dir = await realpath(path.resolve(cwd))
+  while (dir.startsWith(top) && dir !== top) {
+    if (await hasAnyMarker(dir)) return dir
+    dir = path.dirname(dir)
+  }
+  return top
+}
+
+async function hasAnyMarker(dir: string): Promise<boolean> {
+  const found = await Promise.all(PROJECT_MARKERS.map((name) => access(path.join(dir, name)).then(() => true, () => false)))
+  return found.includes(true)
+}
+
 export async function findRepositoryRoot(cwd: string): Promise<string> {
+  if (!(await access(cwd).then(() => true, () => false))) {
+    throw new UsageError(`The directory ${cwd} does not exist.`, ['Pass an existing directory to --cwd'])
+  }
   const {simpleGit} = await import('simple-git')
   try {
     const root = await simpleGit({baseDir: cwd}).revparse(['--show-toplevel'])
-    return root.trim()
+    return await realpath(root.trim())
   } catch (error) {
-    const message = String((error as Error).message ?? error)
-    if (/not a git repository/i.test(message)) {
-      throw new UsageError(`${cwd} is not inside a git repository.`, [
+    if (/not a git repository/i.test(String((error as Error).message ?? error))) {
+      throw new UsageError(`${path.resolve(cwd)} is not inside a git repository.`, [
         'cicd checks what git tracks, like CI does: run it inside your repository, or pass --cwd DIR',
         'for a new project: git init && git add -A',
       ])
-    }
-    if (/ENOENT|no such file/i.test(message)) {
-      throw new UsageError(`The directory ${cwd} does not exist.`, ['Pass an existing directory to --cwd'])
     }
     throw error
   }
 }
 
-/** Repository-relative paths with forward slashes, NUL-separated from git so any file name survives. */
+/** Paths relative to `root` (a repository or a directory in one), read NUL-separated so any file name survives. */
 export async function listRepositoryFiles(root: string): Promise<string[]> {
   const {simpleGit} = await import('simple-git')
   const git = simpleGit({baseDir: root})

@@ -4,7 +4,7 @@ import os from 'node:os'
 
 import picomatch from 'picomatch'
 
-import {findRepositoryRoot, listRepositoryFiles} from '../adapters/git-repo.js'
+import {findProjectRoot, listRepositoryFiles} from '../adapters/git-repo.js'
 import type {Terminal} from '../adapters/terminal.js'
 import {STATIC_CHECKS} from '../checks/registry.js'
 import type {PhaseId} from '../checks/types.js'
@@ -38,7 +38,7 @@ export interface CheckOptions {
 export async function runCheck(options: CheckOptions): Promise<RunResult> {
   const started = performance.now()
   const startedAt = new Date().toISOString()
-  const root = await findRepositoryRoot(options.cwd)
+  const root = await findProjectRoot(options.cwd)
   const loaded = await loadConfig({root})
   const {config} = loaded
   const phases = options.phases ?? ['static']

@@ -1,9 +1,9 @@
 // `cicd doctor`: is everything `cicd check` needs here? The git repository, the configuration, each tool
 // and its version against the pinned one, the Docker engine and the tools image; each problem with its fix.
 import {createDockerAdapter, type DockerAdapter} from '../adapters/docker.js'
-import {findRepositoryRoot} from '../adapters/git-repo.js'
+import {findProjectRoot} from '../adapters/git-repo.js'
 import {STATIC_CHECKS} from '../checks/registry.js'
-import {loadConfig} from '../config/load.js'
+import {loadConfig, type LoadedConfig} from '../config/load.js'
 import {isCicdError} from '../errors.js'
 import {createLocalRunner} from '../runners/local.js'
 
@@ -25,22 +25,24 @@ export async function diagnose(options: DoctorOptions): Promise<Diagnosis[]> {
   const results: Diagnosis[] = []
   let root: string
   try {
-    root = await findRepositoryRoot(options.cwd)
+    root = await findProjectRoot(options.cwd)
     results.push({subject: 'git repository', status: 'ok', detail: root})
   } catch (error) {
     results.push({subject: 'git repository', status: 'problem', detail: describe(error), fix: fixOf(error)})
     return results
   }
 
-  const loaded = await loadConfig({root}).catch((error: unknown) => error)
-  if (loaded instanceof Error) {
-    results.push({subject: 'configuration', status: 'problem', detail: describe(loaded), fix: fixOf(loaded)})
+  let loaded: LoadedConfig
+  try {
+    loaded = await loadConfig({root})
+  } catch (error) {
+    results.push({subject: 'configuration', status: 'problem', detail: describe(error), fix: fixOf(error)})
     return results
   }
   results.push({subject: 'configuration', status: 'ok', detail: loaded.file ?? 'none found: the defaults apply (cicd init writes a starter file)'})
   const {config} = loaded
 
-  const runner = createLocalRunner({paths: Object.fromEntries(Object.entries(config.checks).map(([id, c]) => [id, c.path]))})
+  const runner = createLocalRunner({paths: Object.fromEntries(Object.entries(config.checks).map(([id, check]) => [id, check.path]))})
   const wanted = STATIC_CHECKS.filter((d) => (d.id !== 'safety' && d.id !== 'pip-audit') || d.id === config.dependencies.provider)
   const tools = await Promise.all(
     wanted.map(async (definition): Promise<Diagnosis> => {
