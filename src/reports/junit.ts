@@ -20,21 +20,13 @@ import {create} from 'xmlbuilder2'
 
 import type {Finding} from '../checks/types.js'
 import type {CheckResult, RunResult} from '../pipeline/result.js'
+import {cleanText} from './text.js'
 
 type XmlElement = ReturnType<typeof create>
 
-// ANSI sequences and control characters (other than tab and newlines) carry no meaning in a report and
-// several are not even legal in XML 1.0; pytest's junitxml drops them too.
-const ANSI = /\u001B\[[0-?]*[ -/]*[@-~]/g
-const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/g
-
-function clean(text: string): string {
-  return text.replace(ANSI, '').replace(CONTROL, '')
-}
-
 /** A message attribute is shown on one line by Jenkins; the element text keeps the full message. */
 function oneLine(text: string): string {
-  return clean(text).replace(/\s+/g, ' ').trim()
+  return cleanText(text).replace(/\s+/g, ' ').trim()
 }
 
 function seconds(ms: number): string {
@@ -61,7 +53,7 @@ function findingClassname(checkId: string, file: string): string {
 
 function findingText(finding: Finding): string {
   const where = location(finding)
-  return `${where ? `${where}: ` : ''}${finding.rule} ${clean(finding.message)}`
+  return `${where ? `${where}: ` : ''}${finding.rule} ${cleanText(finding.message)}`
 }
 
 interface CaseSpec {
@@ -107,7 +99,7 @@ function checkCase(check: CheckResult): CaseSpec {
 
     case 'error': {
       const exit = check.exitCode === undefined ? '' : `\nexit code ${check.exitCode}`
-      return {...spec, outcome: {element: 'error', message: verdict(check), type: 'tool-error', text: `${clean(check.reason ?? '')}${exit}`.trim()}}
+      return {...spec, outcome: {element: 'error', message: verdict(check), type: 'tool-error', text: `${cleanText(check.reason ?? '')}${exit}`.trim()}}
     }
 
     case 'skipped': {
@@ -165,12 +157,12 @@ function addProperties(suite: XmlElement, check: CheckResult): void {
   ]
   const element = suite.ele('properties')
   for (const [name, value] of properties) {
-    if (value !== undefined) element.ele('property', {name, value: clean(String(value))})
+    if (value !== undefined) element.ele('property', {name, value: cleanText(String(value))})
   }
 }
 
 function addCase(suite: XmlElement, spec: CaseSpec): void {
-  const testcase = suite.ele('testcase', {classname: clean(spec.classname), name: clean(spec.name), time: spec.time})
+  const testcase = suite.ele('testcase', {classname: cleanText(spec.classname), name: cleanText(spec.name), time: spec.time})
   if (spec.outcome) {
     const {element, message, type, text} = spec.outcome
     const child = testcase.ele(element, type === undefined ? {message} : {message, type})
@@ -187,7 +179,7 @@ export function renderJunit(result: RunResult): string {
   // Second precision, the form Ant and Surefire write and every Jenkins version reads.
   const timestamp = new Date(result.startedAt).toISOString().replace(/\.\d{3}Z$/, 'Z')
 
-  // invalidCharReplacement is the last guard for what clean() leaves and XML 1.0 still forbids (lone surrogates).
+  // invalidCharReplacement is the last guard for what cleanText() leaves and XML 1.0 still forbids (lone surrogates).
   const document = create({version: '1.0', encoding: 'UTF-8', invalidCharReplacement: ''})
   const root = document.ele('testsuites', {name: 'cicd check', ...countAttributes(totals), time: seconds(result.durationMs)})
   for (const {check, cases} of suites) {

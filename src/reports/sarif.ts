@@ -11,6 +11,7 @@ import type * as Sarif from 'sarif'
 
 import type {Finding} from '../checks/types.js'
 import type {CheckResult, RunResult} from '../pipeline/result.js'
+import {cleanText} from './text.js'
 
 const SCHEMA = 'https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json'
 const SRCROOT = '%SRCROOT%'
@@ -43,7 +44,7 @@ function fingerprints(findings: Finding[]): string[] {
   const seen = new Map<string, number>()
   return findings.map((finding) => {
     const hash = createHash('sha256')
-      .update([finding.tool, finding.rule, finding.file, finding.message].join('\u0000'))
+      .update([finding.tool, finding.rule, finding.file, cleanText(finding.message)].join('\u0000'))
       .digest('hex')
       .slice(0, 32)
     const occurrence = (seen.get(hash) ?? 0) + 1
@@ -58,7 +59,7 @@ function invocation(check: CheckResult): Sarif.Invocation {
     executionSuccessful: !failed,
     ...(check.exitCode === undefined ? {} : {exitCode: check.exitCode}),
     ...(failed
-      ? {toolExecutionNotifications: [{level: 'error', message: {text: check.reason ?? `${check.tool} did not complete`}}]}
+      ? {toolExecutionNotifications: [{level: 'error', message: {text: cleanText(check.reason ?? `${check.tool} did not complete`)}}]}
       : {}),
   }
 }
@@ -71,7 +72,7 @@ function sarifRun(check: CheckResult, root: string): Sarif.Run {
     ruleId: finding.rule,
     ruleIndex: ruleIndex.get(finding.rule),
     level: finding.severity,
-    message: {text: finding.message},
+    message: {text: cleanText(finding.message)},
     ...(finding.file ? {locations: [location(finding)]} : {}),
     partialFingerprints: {'cicdFindingHash/v1': prints[index]},
   }))

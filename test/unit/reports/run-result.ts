@@ -4,6 +4,8 @@ import type {Finding} from '../../../src/checks/types.js'
 import type {CheckResult, RunResult} from '../../../src/pipeline/result.js'
 
 export const HOSTILE_MESSAGE = 'compare <a> & "b" \u001B[31mred\u001B[0m bell\u0007 ünï'
+/** What a report shows of it: escape sequences and control characters gone, the rest intact. */
+export const HOSTILE_MESSAGE_SHOWN = 'compare <a> & "b" red bell ünï'
 export const UNICODE_FILE = 'src/my pkg/módulo ü.py'
 
 function finding(tool: string, rule: string, file: string, line: number, column: number, message: string, severity: Finding['severity'] = 'warning'): Finding {

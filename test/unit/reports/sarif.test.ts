@@ -7,7 +7,7 @@ import type * as Sarif from 'sarif'
 import {describe, expect, it} from 'vitest'
 
 import {renderSarif} from '../../../src/reports/sarif.js'
-import {HOSTILE_MESSAGE, sampleRun, UNICODE_FILE} from './run-result.js'
+import {HOSTILE_MESSAGE_SHOWN, sampleRun, UNICODE_FILE} from './run-result.js'
 
 const schemaPath = fileURLToPath(new URL('../../fixtures/sarif-schema-2.1.0.json', import.meta.url))
 
@@ -86,7 +86,7 @@ describe('renderSarif', () => {
     const run = runOf(log, 'flake8')
     expect(run.tool.driver.rules!.map((rule) => rule.id)).toEqual(['F401', 'E501', 'W292'])
     for (const result of run.results!) expect(run.tool.driver.rules![result.ruleIndex!].id).toBe(result.ruleId)
-    expect(run.results![1].message.text).toBe(HOSTILE_MESSAGE)
+    expect(run.results![1].message.text).toBe(HOSTILE_MESSAGE_SHOWN)
     expect(run.results!.map((result) => result.level)).toEqual(['warning', 'warning', 'warning', 'warning'])
     expect(runOf(log, 'pylint').results!.map((result) => result.level)).toEqual(['note', 'note'])
   })
