@@ -99,7 +99,8 @@ function checkCase(check: CheckResult): CaseSpec {
 
     case 'error': {
       const exit = check.exitCode === undefined ? '' : `\nexit code ${check.exitCode}`
-      return {...spec, outcome: {element: 'error', message: verdict(check), type: 'tool-error', text: `${cleanText(check.reason ?? '')}${exit}`.trim()}}
+      const text = `${cleanText(check.reason ?? '')}${exit}`.trim()
+      return {...spec, outcome: {element: 'error', message: verdict(check), type: 'tool-error', text}}
     }
 
     case 'skipped': {

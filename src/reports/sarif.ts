@@ -55,12 +55,11 @@ function fingerprints(findings: Finding[]): string[] {
 
 function invocation(check: CheckResult): Sarif.Invocation {
   const failed = check.status === 'error'
+  const why = cleanText(check.reason ?? `${check.tool} did not complete`)
   return {
     executionSuccessful: !failed,
     ...(check.exitCode === undefined ? {} : {exitCode: check.exitCode}),
-    ...(failed
-      ? {toolExecutionNotifications: [{level: 'error', message: {text: cleanText(check.reason ?? `${check.tool} did not complete`)}}]}
-      : {}),
+    ...(failed ? {toolExecutionNotifications: [{level: 'error', message: {text: why}}]} : {}),
   }
 }
 
@@ -85,7 +84,7 @@ function sarifRun(check: CheckResult, root: string): Sarif.Run {
       },
     },
     // A viewer resolves %SRCROOT% to the checkout; the URI must be absolute and end with a slash.
-    ...(isAbsolute(root) ? {originalUriBaseIds: {[SRCROOT]: {uri: pathToFileURL(root.endsWith('/') ? root : `${root}/`).href}}} : {}),
+    ...(isAbsolute(root) ? {originalUriBaseIds: {[SRCROOT]: {uri: pathToFileURL(`${root.replace(/\/+$/, '')}/`).href}}} : {}),
     invocations: [invocation(check)],
     results,
     properties: {
