@@ -4,7 +4,7 @@
 import picomatch from 'picomatch'
 
 import type {PhaseId} from '../checks/types.js'
-import {policySchema, type PolicyConfig, type RuleOverride} from './schema.js'
+import type {PolicyConfig, RuleOverride} from './schema.js'
 
 export interface DeployStep {
   environment: string
@@ -83,8 +83,13 @@ export function branchName(ref: string): string {
   return ref.startsWith('refs/heads/') ? ref.slice('refs/heads/'.length) : ref
 }
 
+/** What policySchema yields for no configuration, without loading zod on the hook's start path. */
+function unconfigured(): PolicyConfig {
+  return {rules: {}, default: {}, builtInRules: true}
+}
+
 /** The rules in the order they are tried: the configuration's, then the built-in ones it did not override. */
-export function effectiveRules(policy: PolicyConfig = policySchema.parse(undefined)): {
+export function effectiveRules(policy: PolicyConfig = unconfigured()): {
   rules: {pattern: string; rule: Rule}[]
   fallback: Rule
 } {
@@ -105,4 +110,9 @@ export function resolveBranchPolicy(branch: string, policy?: PolicyConfig): Bran
   const {rules, fallback} = effectiveRules(policy)
   const match = rules.find(({pattern}) => picomatch.isMatch(name, pattern, {dot: true}))
   return match ? {rule: match.pattern, ...match.rule} : {rule: FALLBACK_RULE_NAME, ...fallback}
+}
+
+/** The rule for a ref that is not a branch (a tag, refs/for/…): the fallback, which never deploys. */
+export function fallbackPolicy(policy?: PolicyConfig): BranchPolicy {
+  return {rule: FALLBACK_RULE_NAME, ...effectiveRules(policy).fallback}
 }

@@ -87,3 +87,11 @@ describe('policySchema', () => {
     expect(policySchema.safeParse({rules: {main: {deploy: [{approval: true}]}}}).success).toBe(false)
   })
 })
+
+describe('the unconfigured policy', () => {
+  it('is what the schema yields for no configuration', () => {
+    for (const branch of ['feature/x', 'develop', 'main', 'hotfix/y', 'other']) {
+      expect(resolveBranchPolicy(branch)).toEqual(resolveBranchPolicy(branch, policySchema.parse(undefined)))
+    }
+  })
+})

@@ -1,0 +1,187 @@
+// What the hooks ask git (simple-git underneath): where git runs hooks, the repository's state, the commits
+// and files a push brings, and temporary detached worktrees that hold exactly a pushed commit.
+import path from 'node:path'
+
+import type {SimpleGit} from 'simple-git'
+
+export interface GitRepository {
+  /** The top of the working tree (absolute). */
+  topLevel(): Promise<string>
+  /** The directory shared by all worktrees (absolute). */
+  commonDir(): Promise<string>
+  /** Where git looks for hooks: core.hooksPath when set, else the common dir's hooks (absolute). */
+  hooksDir(): Promise<string>
+  /** A configuration value as git resolves it (all scopes), or undefined. */
+  config(key: string): Promise<string | undefined>
+  /** True when the repository has at least one ref pointing at a commit. */
+  hasCommits(): Promise<boolean>
+  isShallow(): Promise<boolean>
+  /** The commits at the shallow boundary (their parents are missing). */
+  shallowCommits(): Promise<Set<string>>
+  /** The commit a sha or ref names, peeling tags; undefined when the repository does not hold it. */
+  commitOf(rev: string): Promise<string | undefined>
+  /** HEAD's commit, undefined on an unborn branch. */
+  head(): Promise<string | undefined>
+  /** The branch HEAD is on, undefined when detached. */
+  currentBranch(): Promise<string | undefined>
+  /** No staged, unstaged or untracked (not ignored) change. */
+  isClean(): Promise<boolean>
+  /** refs/remotes/* (full names). */
+  remoteTrackingRefs(): Promise<string[]>
+  /** Commits reachable from `tip` and not from `base` (or, without one, from no remote-tracking ref). */
+  newCommits(tip: string, base?: string): Promise<string[]>
+  /** Files that differ between two commits and still exist in `tip`. */
+  changedFiles(base: string, tip: string): Promise<string[]>
+  /** Files touched by the commits `newCommits(tip, base)` lists that still exist in `tip`. */
+  filesTouched(tip: string, base?: string): Promise<string[]>
+  /** Checks out `commit` into a new directory, registered as a detached worktree; runs no hooks. */
+  addDetachedWorktree(directory: string, commit: string): Promise<void>
+  /** Removes a worktree (even with changes) and its directory, and prunes its registration. */
+  removeWorktree(directory: string): Promise<void>
+  /** Absolute paths of the registered worktrees, the main one first. */
+  worktrees(): Promise<string[]>
+}
+
+/** A git repository seen from `cwd`; nothing runs until a method is called. */
+export function openGitRepository(cwd: string): GitRepository {
+  let client: Promise<SimpleGit> | undefined
+  const git = () =>
+    (client ??= import('simple-git').then(({simpleGit}) =>
+      // core.hooksPath is set only to switch hooks off for our own `worktree add`.
+      simpleGit({baseDir: cwd, unsafe: {allowUnsafeHooksPath: true}}),
+    ))
+  const raw = async (args: string[]) => (await git()).raw(args)
+  const succeeds = async (args: string[]) => {
+    try {
+      await raw(args)
+      return true
+    } catch {
+      return false
+    }
+  }
+  const lines = (output: string) => output.split('\n').filter(Boolean)
+  const nulSeparated = (output: string) => output.split('\0').filter(Boolean)
+
+  const existingIn = async (tip: string, files: string[]): Promise<string[]> => {
+    if (files.length === 0) return []
+    const present = new Set(nulSeparated(await raw(['ls-tree', '-r', '-z', '--name-only', '--full-tree', tip])))
+    return files.filter((file) => present.has(file))
+  }
+
+  return {
+    topLevel: async () => (await raw(['rev-parse', '--show-toplevel'])).trim(),
+    commonDir: async () => path.resolve(cwd, (await raw(['rev-parse', '--path-format=absolute', '--git-common-dir'])).trim()),
+    hooksDir: async () => path.resolve(cwd, (await raw(['rev-parse', '--path-format=absolute', '--git-path', 'hooks'])).trim()),
+    config: async (key) => {
+      try {
+        const value = (await raw(['config', '--get', key])).trim()
+        return value === '' ? undefined : value
+      } catch {
+        return undefined
+      }
+    },
+    hasCommits: async () => (await raw(['for-each-ref', '--count=1', '--format=%(objecttype)'])).trim() !== '',
+    isShallow: async () => (await raw(['rev-parse', '--is-shallow-repository'])).trim() === 'true',
+    shallowCommits: async () => {
+      const file = path.resolve(cwd, (await raw(['rev-parse', '--path-format=absolute', '--git-path', 'shallow'])).trim())
+      const {readFile} = await import('node:fs/promises')
+      try {
+        return new Set(lines(await readFile(file, 'utf8')).map((line) => line.trim()))
+      } catch {
+        return new Set()
+      }
+    },
+    commitOf: async (rev) => {
+      try {
+        return (await raw(['rev-parse', '--verify', '--quiet', '--end-of-options', `${rev}^{commit}`])).trim() || undefined
+      } catch {
+        return undefined
+      }
+    },
+    head: async () => {
+      try {
+        return (await raw(['rev-parse', '--verify', '--quiet', 'HEAD^{commit}'])).trim() || undefined
+      } catch {
+        return undefined
+      }
+    },
+    currentBranch: async () => {
+      try {
+        return (await raw(['symbolic-ref', '--quiet', '--short', 'HEAD'])).trim() || undefined
+      } catch {
+        return undefined
+      }
+    },
+    isClean: async () => (await raw(['status', '--porcelain=v1', '--untracked-files=all', '--ignore-submodules=none'])).trim() === '',
+    remoteTrackingRefs: async () => lines(await raw(['for-each-ref', '--format=%(refname)', 'refs/remotes/'])),
+    newCommits: async (tip, base) =>
+      lines(await raw(base ? ['rev-list', `${base}..${tip}`] : ['rev-list', tip, '--not', '--remotes'])),
+    changedFiles: async (base, tip) =>
+      nulSeparated(await raw(['diff', '--name-only', '-z', '--no-renames', '--diff-filter=d', base, tip, '--'])),
+    filesTouched: async (tip, base) => {
+      const range = base ? [`${base}..${tip}`] : [tip, '--not', '--remotes']
+      const touched = await raw(['log', '--format=', '--name-only', '-z', '--no-renames', '-m', ...range, '--'])
+      return existingIn(tip, [...new Set(nulSeparated(touched).map((file) => file.replace(/^\n+/, '')).filter(Boolean))])
+    },
+    addDetachedWorktree: async (directory, commit) => {
+      await raw(['-c', 'core.hooksPath=/dev/null', 'worktree', 'add', '--detach', '--quiet', directory, commit])
+    },
+    removeWorktree: async (directory) => {
+      await succeeds(['worktree', 'remove', '--force', '--force', directory])
+      // A checkout cut short (Ctrl-C during `worktree add`) leaves a directory git no longer knows.
+      const {rm} = await import('node:fs/promises')
+      await rm(directory, {recursive: true, force: true})
+      await raw(['worktree', 'prune'])
+    },
+    worktrees: async () =>
+      lines(await raw(['worktree', 'list', '--porcelain']))
+        .filter((line) => line.startsWith('worktree '))
+        .map((line) => line.slice('worktree '.length)),
+  }
+}
+
+/** The files in git's hooks directories, as the hooks services need them. */
+export interface HookFiles {
+  /** The content, or undefined when there is no such file. */
+  read(file: string): Promise<string | undefined>
+  isExecutable(file: string): Promise<boolean>
+  /** Writes atomically (a reader never sees half a hook), creating the directory, mode 0755. */
+  writeExecutable(file: string, content: string): Promise<void>
+  rename(from: string, to: string): Promise<void>
+  remove(file: string): Promise<void>
+}
+
+export function openHookFiles(): HookFiles {
+  return {
+    read: async (file) => {
+      const {readFile} = await import('node:fs/promises')
+      try {
+        return await readFile(file, 'utf8')
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined
+        throw error
+      }
+    },
+    isExecutable: async (file) => {
+      const {access, constants} = await import('node:fs/promises')
+      return access(file, constants.X_OK).then(
+        () => true,
+        () => false,
+      )
+    },
+    writeExecutable: async (file, content) => {
+      const {mkdir} = await import('node:fs/promises')
+      const {default: writeFileAtomic} = await import('write-file-atomic')
+      await mkdir(path.dirname(file), {recursive: true})
+      await writeFileAtomic(file, content, {mode: 0o755})
+    },
+    rename: async (from, to) => {
+      const {rename} = await import('node:fs/promises')
+      await rename(from, to)
+    },
+    remove: async (file) => {
+      const {rm} = await import('node:fs/promises')
+      await rm(file, {force: true})
+    },
+  }
+}

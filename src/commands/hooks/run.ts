@@ -1,0 +1,51 @@
+import os from 'node:os'
+
+import {Args} from '@oclif/core'
+
+import {openGitRepository} from '../../adapters/git.js'
+import {BaseCommand, ExitWithCode} from '../../base-command.js'
+import {EXIT_CODES_HELP} from '../../errors.js'
+import {runPrePush} from '../../services/hook-run.js'
+import {loadPolicy} from '../../services/policy.js'
+
+export default class HooksRun extends BaseCommand<typeof HooksRun> {
+  static override summary = 'What the installed hook runs: check exactly what git is pushing.'
+  static override description = `Reads git's ref lines on stdin and checks each pushed commit in a temporary worktree, with the branch policy of the destination; a failure blocks the push. CICD_SKIP=1 skips every check, CICD_SKIP=pylint,bandit skips those.
+
+${EXIT_CODES_HELP}`
+
+  static override examples = [
+    "printf '%s\\n' 'refs/heads/feature/x <sha> refs/heads/feature/x 0000000000000000000000000000000000000000' | <%= config.bin %> hooks run pre-push origin git@example.com:team/repo.git",
+  ]
+
+  static override args = {
+    hook: Args.string({description: 'The git hook.', options: ['pre-push'], required: true}),
+    remote: Args.string({description: 'The remote git pushes to (its name, or the url).', required: true}),
+    url: Args.string({description: "The remote's url."}),
+  }
+
+  public async run(): Promise<void> {
+    const {args} = await this.parse(HooksRun)
+    const {runCheck} = await import('../../services/check.js')
+    const result = await runPrePush({
+      git: openGitRepository(process.cwd()),
+      remote: args.remote,
+      url: args.url ?? args.remote,
+      input: process.stdin.isTTY ? undefined : await readStdin(),
+      skipEnv: process.env.CICD_SKIP,
+      check: runCheck,
+      loadPolicy,
+      tempDir: os.tmpdir(),
+      bin: this.config.bin,
+      cleanup: this.cleanup,
+      terminal: this.terminal,
+    })
+    if (result.exitCode !== 0) throw new ExitWithCode(result.exitCode)
+  }
+}
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = []
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer)
+  return Buffer.concat(chunks).toString('utf8')
+}
