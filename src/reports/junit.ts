@@ -2,20 +2,23 @@
 // same verdict as cicd.
 //
 // Layout: one <testsuite> per check (name = check id). A failed or warned check gets one <testcase> per
-// finding (classname `flake8.src.pkg.module`, name `F401 src/pkg/module.py:3:1`); any other check gets one
-// testcase for the check itself (classname `cicd.<phase>`, name = check id), so no suite is empty and
-// Jenkins records every check that was planned.
+// finding (classname `flake8.src.pkg.module`, name `F401 src/pkg/module.py:3:1`); every other check, and a
+// failed or warned check without findings or with a reason (a pylint score gate), gets one testcase for the
+// check itself (classname `cicd.<phase>`, name = check id). So no suite is empty and Jenkins records every
+// check that was planned.
 //
 // Verdict mapping. Jenkins turns the build UNSTABLE when any testcase has <failure> or <error>, and leaves it
-// green for <skipped>. cicd fails only on blocking findings (a `failed` check) and crashed tools (`error`),
-// and passes with warnings. So:
-//   failed check   -> each finding is a <failure> (a failed check without findings, e.g. a pylint score
-//                     below fail-under, is one <failure> for the check)
-//   warned check   -> each finding is a <skipped message="warning (gate: warn): ..."> (visible, not failing)
-//   error check    -> one <error> with the reason
-//   skipped check  -> one <skipped> with the reason
-//   passed check   -> one passing testcase (findings that did not count, if any, go to <system-out>)
-// Hence failures + errors summed over all suites is > 0 exactly when cicd's verdict is not ok.
+// green for <skipped>. cicd fails only on a `failed` check (blocking findings or a blocking score gate) and a
+// crashed tool (`error`), and passes with warnings. So:
+//   findings of a block-gated check -> one <failure type="severity"> each
+//   findings of a warn-gated check  -> one <skipped message="severity (gate: warn): ..."> each (visible, green)
+//   a failed check with no failing finding (e.g. pylint's score under a blocking fail-under) -> one <failure>
+//   a warned check's reason (e.g. the score under a warn gate)  -> one <skipped> for the check
+//   error check   -> one <error> with the reason and exit code
+//   skipped check -> one <skipped> with the reason
+//   passed check  -> one passing testcase (findings that did not count, if any, go to <system-out>)
+// Hence failures + errors summed over all suites is > 0 exactly when cicd's verdict is not ok, and equals the
+// number of blocking findings plus failed checks without them plus crashed tools.
 import {create} from 'xmlbuilder2'
 
 import type {Finding} from '../checks/types.js'
@@ -64,6 +67,10 @@ interface CaseSpec {
   systemOut?: string
 }
 
+/**
+ * A finding fails only in a failed check whose findings gate is `block`; otherwise it is a <skipped> (shown, not
+ * failing), because cicd did not fail on it.
+ */
 function findingCases(check: CheckResult): CaseSpec[] {
   const seen = new Map<string, number>()
   return check.findings.map((finding) => {
@@ -73,10 +80,11 @@ function findingCases(check: CheckResult): CaseSpec[] {
     seen.set(base, count)
     const name = count === 1 ? base : `${base} (${count})`
     const message = oneLine(`${finding.rule} ${finding.message}`)
+    const text = findingText(finding)
     const outcome =
-      check.status === 'failed'
-        ? {element: 'failure' as const, message, type: finding.severity, text: findingText(finding)}
-        : {element: 'skipped' as const, message: `${finding.severity} (gate: warn): ${message}`, text: findingText(finding)}
+      check.status === 'failed' && check.gate === 'block'
+        ? {element: 'failure' as const, message, type: finding.severity, text}
+        : {element: 'skipped' as const, message: `${finding.severity} (gate: warn): ${message}`, text}
     return {classname: findingClassname(check.id, finding.file), name, time: '0.000', outcome}
   })
 }
@@ -86,15 +94,17 @@ function verdict(check: CheckResult): string {
   return oneLine(check.reason ?? `${check.id} ${check.status}${score}`)
 }
 
-function checkCase(check: CheckResult): CaseSpec {
+/** The testcase that stands for the check itself (classname `cicd.<phase>`, name = check id). */
+function checkCase(check: CheckResult, findingsFail: boolean): CaseSpec {
   const spec: CaseSpec = {classname: `cicd.${check.phase}`, name: check.id, time: seconds(check.durationMs)}
   switch (check.status) {
-    case 'failed': {
-      return {...spec, outcome: {element: 'failure', message: verdict(check), type: 'gate'}}
-    }
-
+    case 'failed':
     case 'warned': {
-      return {...spec, outcome: {element: 'skipped', message: `warning (gate: warn): ${verdict(check)}`}}
+      // A failed check whose findings do not fail (none, or warn-gated ones under a failing pylint score)
+      // fails here; otherwise this case only carries the reason, such as a score under a warn gate.
+      return check.status === 'failed' && !findingsFail
+        ? {...spec, outcome: {element: 'failure', message: verdict(check), type: 'gate'}}
+        : {...spec, outcome: {element: 'skipped', message: `warning: ${verdict(check)}`}}
     }
 
     case 'error': {
@@ -115,8 +125,11 @@ function checkCase(check: CheckResult): CaseSpec {
 }
 
 function casesOf(check: CheckResult): CaseSpec[] {
-  const perFinding = (check.status === 'failed' || check.status === 'warned') && check.findings.length > 0
-  return perFinding ? findingCases(check) : [checkCase(check)]
+  if (check.status !== 'failed' && check.status !== 'warned') return [checkCase(check, false)]
+  const findings = findingCases(check)
+  const findingsFail = findings.some((spec) => spec.outcome?.element === 'failure')
+  const needsCheckCase = findings.length === 0 || check.reason !== undefined || (check.status === 'failed' && !findingsFail)
+  return needsCheckCase ? [...findings, checkCase(check, findingsFail)] : findings
 }
 
 interface Counts {

@@ -62,8 +62,10 @@ function jenkinsReading(suites: TestSuite[]) {
   }
 }
 
-function blockingFindings(run: RunResult): number {
-  return run.phases.flatMap((p) => p.checks).filter((c) => c.status === 'failed').reduce((sum, c) => sum + Math.max(1, c.findings.length), 0)
+/** cicd's own count of what blocked: findings of block-gated failed checks, or the check when none of them did. */
+function blockers(run: RunResult): number {
+  const failed = run.phases.flatMap((p) => p.checks).filter((c) => c.status === 'failed')
+  return failed.reduce((sum, c) => sum + (c.gate === 'block' && c.findings.length > 0 ? c.findings.length : 1), 0)
 }
 
 function errorChecks(run: RunResult): number {
@@ -93,7 +95,7 @@ describe('renderJunit', () => {
   it('gives Jenkins the same verdict as cicd: failures + errors = blocking findings + crashed tools', () => {
     const run = sampleRun()
     const reading = jenkinsReading(parse(renderJunit(run)).suites)
-    expect(reading.failed).toBe(blockingFindings(run) + errorChecks(run))
+    expect(reading.failed).toBe(blockers(run) + errorChecks(run))
     expect(reading.failed).toBe(6)
   })
 
@@ -161,10 +163,34 @@ describe('renderJunit', () => {
 
   it('fails a blocking check without findings (a pylint score below fail-under) on the check itself', () => {
     const run = sampleRun()
-    run.phases[0].checks = [{...run.phases[0].checks[1], status: 'failed', gate: 'block', findings: [], reason: 'pylint score 6.2 is below fail-under 7.0'}]
+    const pylint = run.phases[0].checks[1]
+    run.phases[0].checks = [{...pylint, status: 'failed', gate: 'block', findings: [], reason: 'score 6.20/10 is under the gate of 7.00'}]
     const {suites} = parse(renderJunit(run))
     expect(suites[0].testcase).toHaveLength(1)
-    expect(suites[0].testcase[0].failure?.['@_message']).toBe('pylint score 6.2 is below fail-under 7.0')
+    expect(suites[0].testcase[0].failure?.['@_message']).toBe('score 6.20/10 is under the gate of 7.00')
+    expect(jenkinsReading(suites).failed).toBe(blockers(run))
+  })
+
+  it('fails on a blocking score while the warn-gated findings of the same check stay skipped', () => {
+    const run = sampleRun()
+    const pylint = run.phases[0].checks[1]
+    run.phases[0].checks = [{...pylint, status: 'failed', gate: 'warn', reason: 'score 6.20/10 is under the gate of 7.00'}]
+    const [cases] = parse(renderJunit(run)).suites.map((s) => s.testcase)
+    expect(cases.map((c) => [c['@_name'], c.failure ? 'failure' : c.skipped ? 'skipped' : 'passed'])).toEqual([
+      ['missing-module-docstring dags/etl.py:1:1', 'skipped'],
+      ['duplicate-code src/a.b/c.py', 'skipped'],
+      ['pylint', 'failure'],
+    ])
+    expect(jenkinsReading(parse(renderJunit(run)).suites).failed).toBe(blockers(run))
+  })
+
+  it('shows the reason of a warned check (a score under a warn gate) without failing', () => {
+    const run = sampleRun()
+    const pylint = run.phases[0].checks[1]
+    run.phases[0].checks = [{...pylint, status: 'warned', gate: 'block', findings: [], reason: 'score 6.20/10 is under the gate of 7.00'}]
+    const [[testcase]] = parse(renderJunit(run)).suites.map((s) => s.testcase)
+    expect(testcase.skipped?.['@_message']).toBe('warning: score 6.20/10 is under the gate of 7.00')
+    expect(testcase.failure).toBeUndefined()
   })
 
   it('lists findings of a passed check in system-out instead of dropping them', () => {
