@@ -4,6 +4,7 @@
 import {z} from 'zod'
 
 import {defaultConfig, PINNED_TOOL_VERSIONS} from './defaults.js'
+import {policySchema} from '../policy/schema.js'
 import {environmentsSchema} from './environments-schema.js'
 import type {CicdConfig, ToolCheckConfig} from './types.js'
 
@@ -57,8 +58,8 @@ const versions = z
   .describe('Pinned tool versions: `cicd tools build` installs them and `cicd doctor` compares local tools to them.')
 
 /**
- * The top-level sections. A later section (test, build, scan, policy, cache, environments) is one more
- * entry here, plus its field in types.ts.
+ * The top-level sections. A later section (test, build, scan, cache) is one more entry here, plus its
+ * field in types.ts; a section owned elsewhere keeps its schema beside its code, like policy's.
  */
 const sections = {
   $schema: z.string().optional().describe('The JSON Schema this file follows (for editors); cicd ignores it.'),
@@ -147,6 +148,7 @@ const sections = {
     .min(0)
     .default(defaults.concurrency)
     .describe('How many tool processes run at once; 0 means one per CPU core.'),
+  policy: policySchema,
   environments: environmentsSchema
     .default({})
     .describe('Where `cicd deploy` and `cicd rollback` act, by environment name (staging, production, …).'),
