@@ -1,10 +1,15 @@
-// pylint: messages as JSON on stdout and, from the same run, the text report on stderr for its
-// "Your code has been rated at X/10" line: pylint 2.x's JSON carries no score, and json2 (which does) only
-// exists from 3.0. The parser accepts both JSON shapes: an array (json) or {messages, statistics} (json2).
+// pylint: both the JSON reporter and the text reporter on stdout, from one run. pylint 2.x's JSON carries
+// no score, and json2 (which does) only exists from 3.0; the text reporter ends with "Your code has been
+// rated at X/10". (Sending the text to /dev/stderr instead fails under Node: a child's stdio is a socket,
+// and opening /dev/stderr on a socket gives ENXIO.) stdout is thus: text messages, the JSON document
+// (pretty-printed: it opens with a line `[` or `{` and closes with a line `]` or `}`), then the score.
+// The parser accepts both JSON shapes: an array (json) or {messages, statistics} (json2, pylint >= 3).
 // Severity: fatal/error -> error, warning -> warning, convention/refactor/info -> note. Columns are 0-based
 // in pylint and become 1-based. The exit code is a bit mask (1 fatal, 2 error, 4 warning, 8 refactor,
 // 16 convention, 32 usage error) that --fail-under can zero, so a crash is decided from the report: no JSON,
-// the usage bit, or a fatal message (F0001 a file it could not load, F0002 astroid or a checker crashed).
+// the usage bit, or a fatal message other than F0010 parse-error (F0001 a file or module it could not load,
+// F0002 astroid or a checker crashed). F0010 (a file pylint cannot decode) is a finding about that file,
+// like E0001 syntax-error.
 import type {CheckDefinition, Finding, ParseResult, Severity} from './types.js'
 import {stripAnsi, toRepoPath} from './paths.js'
 import {matchVersion, readJsonReport, toolError} from './tool-output.js'
@@ -29,6 +34,26 @@ function severityOf(type: string | undefined): Severity {
   return type === 'warning' ? 'warning' : 'note'
 }
 
+/** Fatal messages that concern one file pylint could not read, not pylint itself. */
+const FILE_FATALS = new Set(['parse-error'])
+
+/**
+ * The JSON document and the text printed after it (where the rating is). pylint pretty-prints: the document
+ * opens with a line `[` or `{` and closes with a line `]` or `}`; a compact one-line document is accepted
+ * too. Text message lines start with a path, so each candidate line is tried until one parses.
+ */
+function splitOutput(stdout: string): {report: unknown; after: string} | undefined {
+  const lines = stripAnsi(stdout).split(/\r?\n/)
+  for (const [start, line] of lines.entries()) {
+    if (!line.startsWith('[') && !line.startsWith('{')) continue
+    const end = line === '[' || line === '{' ? lines.indexOf(line === '[' ? ']' : '}', start + 1) : start
+    if (end === -1) continue
+    const report = readJsonReport(lines.slice(start, end + 1).join('\n'))
+    if (report.ok) return {report: report.value, after: lines.slice(end + 1).join('\n')}
+  }
+  return undefined
+}
+
 function messagesOf(report: unknown): {messages: PylintMessage[]; score?: unknown} | undefined {
   if (Array.isArray(report)) return {messages: report as PylintMessage[]}
   if (report !== null && typeof report === 'object' && Array.isArray((report as {messages?: unknown}).messages)) {
@@ -39,9 +64,9 @@ function messagesOf(report: unknown): {messages: PylintMessage[]; score?: unknow
 }
 
 /** The score from json2's statistics, else from the last rating line of the text report. */
-function scoreOf(json2Score: unknown, stderr: string): number | undefined {
+function scoreOf(json2Score: unknown, text: string): number | undefined {
   if (typeof json2Score === 'number') return json2Score
-  const ratings = [...stripAnsi(stderr).matchAll(SCORE)]
+  const ratings = [...text.matchAll(SCORE)]
   return ratings.length === 0 ? undefined : Number(ratings.at(-1)?.[1])
 }
 
@@ -55,14 +80,14 @@ export const pylint: CheckDefinition = {
   argv(files, settings) {
     // --persistent=n: the saved stats only feed the "previous run" comparison, and writing them to
     // ~/.cache fails on a read-only home in the tools container.
-    return ['pylint', '--output-format=json,text:/dev/stderr', '--persistent=n', ...settings.args, ...files]
+    return ['pylint', '--output-format=json,text', '--persistent=n', ...settings.args, ...files]
   },
   parse(output, context): ParseResult {
     if ((output.exitCode & USAGE_ERROR_BIT) !== 0) return toolError('pylint', output, 'pylint reported a usage error')
-    const report = readJsonReport(output.stdout)
-    const parsed = report.ok ? messagesOf(report.value) : undefined
-    if (!parsed) return toolError('pylint', output, 'pylint printed no JSON report')
-    const fatal = parsed.messages.filter((message) => message.type === 'fatal')
+    const printed = splitOutput(output.stdout)
+    const parsed = printed ? messagesOf(printed.report) : undefined
+    if (!printed || !parsed) return toolError('pylint', output, 'pylint printed no JSON report')
+    const fatal = parsed.messages.filter((message) => message.type === 'fatal' && !FILE_FATALS.has(message.symbol ?? ''))
     if (fatal.length > 0) {
       const detail = fatal.map((message) => `${message['message-id'] ?? message.messageId} ${message.path}: ${message.message}`)
       return {kind: 'error', message: `pylint could not check every file:\n${detail.join('\n')}`}
@@ -76,7 +101,7 @@ export const pylint: CheckDefinition = {
       column: typeof message.column === 'number' ? message.column + 1 : 0,
       message: `${message.message ?? ''} (${message['message-id'] ?? message.messageId ?? message.symbol})`,
     }))
-    const score = scoreOf(parsed.score, output.stderr)
+    const score = scoreOf(parsed.score, printed.after)
     return score === undefined ? {kind: 'findings', findings} : {kind: 'findings', findings, score}
   },
   versionArgv: ['--version'],

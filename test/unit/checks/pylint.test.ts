@@ -1,15 +1,15 @@
 import {describe, expect, it} from 'vitest'
 
 import {pylint} from '../../../src/checks/pylint.js'
-import {captured, fixtureText, ok, reportOutput} from './recorded.js'
+import {captured, ok, reportOutput} from './recorded.js'
 
 const context = {root: '/home/dev/sandbox/proj'}
 
 describe('pylint argv', () => {
-  it('asks for JSON on stdout and the text report (with the score) on stderr, and writes no stats', () => {
+  it('asks for the JSON and the text report (with the score) from one run, and writes no stats', () => {
     expect(pylint.argv(['pkg/a.py', 'ünï côdé.py'], {args: ['--jobs=1']})).toEqual([
       'pylint',
-      '--output-format=json,text:/dev/stderr',
+      '--output-format=json,text',
       '--persistent=n',
       '--jobs=1',
       'pkg/a.py',
@@ -47,13 +47,24 @@ describe('pylint parse on recorded real outputs', () => {
     expect(ok(pylint.parse(captured('pylint', 'json-exit-zero'), context)).findings).toHaveLength(21)
   })
 
-  it('takes the score from the text report of the same run (json:FILE,text capture)', () => {
-    const run = captured('pylint', 'json-to-file')
-    // That run wrote JSON to a file and text to stdout; cicd asks for JSON on stdout and text on stderr.
-    const output = {stdout: fixtureText('pylint/generated/json-to-file.report.json'), stderr: run.stdout, exitCode: run.exitCode, durationMs: 0}
-    const {findings, score} = ok(pylint.parse(output, context))
-    expect(findings).toHaveLength(21)
+  it('reads the text messages, the JSON and the rating cicd asks for (pylint 2.16 capture, rc 31)', () => {
+    const {findings, score} = ok(pylint.parse(captured('pylint-2.16-json-text'), {root: '/tmp/ck/proj'}))
     expect(score).toBe(0)
+    expect(findings).toHaveLength(27)
+    // A file pylint cannot decode is a finding about that file, not a crash of the run.
+    expect(findings.find((f) => f.file === 'pkg/latin1.py')).toMatchObject({rule: 'parse-error', severity: 'error', line: 1, column: 1})
+    expect(findings.filter((f) => f.file === 'with space/ünï côdé.py').map((f) => f.rule)).toEqual([
+      'missing-module-docstring',
+      'invalid-name',
+      'non-ascii-file-name',
+      'multiple-imports',
+    ])
+  })
+
+  it('reads a JSON report written to a file, and is an error on the text alone (json:FILE,text capture)', () => {
+    const report = reportOutput('pylint/generated/json-to-file.report.json', 28)
+    expect(ok(pylint.parse(report, context)).findings).toHaveLength(21)
+    expect(pylint.parse(captured('pylint', 'json-to-file'), context).kind).toBe('error')
   })
 
   it('is an error on a fatal message (F0001, rc 1) and names it', () => {
@@ -97,13 +108,16 @@ describe('pylint parse on recorded real outputs', () => {
 
   it('makes absolute paths under the root relative', () => {
     const stdout = JSON.stringify([{type: 'warning', symbol: 'unused-import', message: 'Unused import os', 'message-id': 'W0611', line: 1, column: 0, path: '/repo/with space/ünï.py'}])
-    const {findings} = ok(pylint.parse({stdout, stderr: 'Your code has been rated at 7.50/10 (previous run: 5.00/10, +2.50)\n', exitCode: 4, durationMs: 0}, {root: '/repo'}))
+    const {findings} = ok(pylint.parse({stdout, stderr: '', exitCode: 4, durationMs: 0}, {root: '/repo'}))
     expect(findings[0].file).toBe('with space/ünï.py')
   })
 
   it('reads the latest rating line', () => {
-    const {score} = ok(pylint.parse({stdout: '[]', stderr: '\n----\nYour code has been rated at 9.25/10 (previous run: 8.00/10, +1.25)\n', exitCode: 0, durationMs: 0}, context))
-    expect(score).toBe(9.25)
+    const stdout = '[]\n\n----\nYour code has been rated at 9.25/10 (previous run: 8.00/10, +1.25)\n'
+    expect(ok(pylint.parse({stdout, stderr: '', exitCode: 0, durationMs: 0}, context)).score).toBe(9.25)
+    // A rating quoted inside a message is not the score.
+    const quoted = JSON.stringify([{type: 'info', symbol: 'x', message: 'Your code has been rated at 1.00/10', line: 1, column: 0, path: 'a.py'}], null, 4)
+    expect(ok(pylint.parse({stdout: `${quoted}\n`, stderr: '', exitCode: 0, durationMs: 0}, context)).score).toBeUndefined()
   })
 
   it('reads its version', () => {

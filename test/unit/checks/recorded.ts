@@ -6,21 +6,21 @@ import {fileURLToPath} from 'node:url'
 
 import type {ToolOutput} from '../../../src/checks/types.js'
 
-const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), '../../fixtures/tool-outputs')
+const HERE = dirname(fileURLToPath(import.meta.url))
+const FIXTURES = join(HERE, '../../fixtures/tool-outputs')
+const CAPTURES = join(HERE, 'captures')
 
 export function fixtureText(relativePath: string): string {
   return readFileSync(join(FIXTURES, relativePath), 'utf8')
 }
 
-/** A GENERATED capture: `<tool>/generated/<name>.{stdout,stderr,rc}`. */
-export function captured(tool: string, name: string): ToolOutput {
-  const base = `${tool}/generated/${name}`
-  return {
-    stdout: fixtureText(`${base}.stdout`),
-    stderr: fixtureText(`${base}.stderr`),
-    exitCode: Number(fixtureText(`${base}.rc`).trim()),
-    durationMs: 0,
-  }
+/**
+ * A GENERATED capture `<tool>/generated/<name>.{stdout,stderr,rc}`; with one argument, a capture of the
+ * exact argv cicd runs, recorded for this suite in test/unit/checks/captures (see README.md there).
+ */
+export function captured(tool: string, name?: string): ToolOutput {
+  const read = name === undefined ? (suffix: string) => readFileSync(join(CAPTURES, `${tool}.${suffix}`), 'utf8') : (suffix: string) => fixtureText(`${tool}/generated/${name}.${suffix}`)
+  return {stdout: read('stdout'), stderr: read('stderr'), exitCode: Number(read('rc').trim()), durationMs: 0}
 }
 
 /** A report file that the tool wrote, replayed as its stdout with the exit code the tool gives for it. */
