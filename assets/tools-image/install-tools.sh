@@ -23,7 +23,7 @@ for pin in "$@"; do
 done
 
 [ -n "$wanted" ] || exit 0
-names=$(printf '%s\n' $wanted | sed 's/==.*//' | sed 's/^/--without /' | tr '\n' ' ')
+names=$(printf '%s\n' $wanted | sed 's/==.*//; s/^/--without /' | tr '\n' ' ' | sed 's/ *$//')
 
 if ! python3 -m pip --version >/dev/null 2>&1; then
   echo "cicd tools image: cannot install$wanted: the base image has no pip." >&2

@@ -83,11 +83,11 @@ export interface DockerAdapter {
   removeContainer(idOrName: string): Promise<void>
   /** Containers (running or not) that carry every given label; a value of undefined matches any value. */
   listContainers(labels: Record<string, string | undefined>): Promise<ContainerSummary[]>
-  /** Builds an image; throws BuildFailedError with the failing step and the output's tail. */
+  /** Builds an image; throws BuildFailedError with the failing step and the end of that step's output. */
   buildImage(request: BuildRequest): Promise<BuildResult>
 }
 
-/** The build ran and one of its steps failed. */
+/** The build ran and one of its steps failed: `step` is "Step 5/6 : RUN …", `tail` the end of its output. */
 export class BuildFailedError extends Error {
   constructor(
     message: string,
@@ -259,7 +259,8 @@ export function createDockerAdapter(options: DockerAdapterOptions = {}): DockerA
           {context: request.context, src: request.files},
           {t: request.tag, buildargs: request.buildArgs, rm: true, forcerm: true},
         )
-        const lines: string[] = []
+        // The output of the current step only: on failure, that is what explains it.
+        let stepOutput: string[] = []
         let step: string | undefined
         let imageId: string | undefined
         let failure: string | undefined
@@ -273,16 +274,21 @@ export function createDockerAdapter(options: DockerAdapterOptions = {}): DockerA
                 return
               }
               if (event.aux?.ID) imageId = event.aux.ID
-              for (const line of (event.stream ?? event.status ?? '').split('\n')) {
+              // The engine colours what a step wrote to stderr; the lines go to a terminal or a message.
+              for (const line of stripAnsi(event.stream ?? event.status ?? '').split('\n')) {
                 if (!line.trim()) continue
-                if (/^Step \d+\/\d+ :/.test(line)) step = line
-                lines.push(line)
                 request.onOutput?.(line)
+                if (/^Step \d+\/\d+ :/.test(line)) {
+                  step = line.replace(/\s+/g, ' ')
+                  stepOutput = []
+                } else if (!/^ ---> |^Removing intermediate container /.test(line)) {
+                  stepOutput.push(line)
+                }
               }
             },
           )
         })
-        if (failure !== undefined) throw new BuildFailedError(failure, step, lines.slice(-20))
+        if (failure !== undefined) throw new BuildFailedError(stripAnsi(failure).trim(), step, stepOutput.slice(-20))
         return {imageId, durationMs: performance.now() - started}
       }),
   }
@@ -302,6 +308,11 @@ async function connect(host: string | undefined): Promise<Dockerode> {
   if (host.startsWith('unix://')) return new Docker({socketPath: host.slice('unix://'.length)})
   const url = new URL(host.includes('://') ? host.replace(/^tcp:/, 'http:') : `http://${host}`)
   return new Docker({host: url.hostname, port: url.port || 2375, protocol: url.protocol === 'https:' ? 'https' : 'http'})
+}
+
+function stripAnsi(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/\x1B\[[0-9;]*m/g, '')
 }
 
 function statusOf(error: unknown): number | undefined {
