@@ -99,7 +99,8 @@ async function loadModule(file: string): Promise<unknown> {
 async function loadYaml(file: string, content: string): Promise<unknown> {
   const {defaultLoaders} = await import('cosmiconfig')
   try {
-    return await defaultLoaders['.yaml'](file, content)
+    // A file of comments only is null to js-yaml; it is still the file in use, just empty.
+    return (await defaultLoaders['.yaml'](file, content)) ?? undefined
   } catch (error) {
     const {reason, mark} = error as {reason?: string; mark?: {line: number; column: number; snippet?: string}}
     if (!mark) throw error

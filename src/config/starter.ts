@@ -22,11 +22,10 @@ interface Entry {
 /** Keys the section's own comment already explains. */
 const plain = (entry: Entry): Entry => ({...entry, note: ''})
 
-const HEADER = [
-  "cicd configuration. Every key is optional: a key left out takes cicd's default, and the values below",
-  'are those defaults. `cicd config` shows the resolved configuration and where each value comes from;',
-  'docs/configuration.md describes every key (including `environments` for deploys).',
-]
+const HEADER =
+  "cicd configuration. Every key is optional: a key left out takes cicd's default, and the values below are those defaults. " +
+  '`cicd config` shows the resolved configuration and where each value comes from; docs/configuration.md describes every key ' +
+  '(including `policy` and `environments`).'
 
 function entries(): Entry[] {
   const d = defaultConfig()
@@ -148,11 +147,11 @@ export function starterConfig(format: StarterFormat): string {
   const list = entries()
   switch (format) {
     case 'yaml':
-      return [...HEADER.map((line) => `# ${line}`), '', ...yaml(list), ''].join('\n')
+      return [...wrap(HEADER, '# '), '', ...yaml(list), ''].join('\n')
     case 'json':
       // JSON has no comments: the reference in docs/configuration.md has to do.
       return `${JSON.stringify(json(list), null, 2)}\n`
     case 'pyproject':
-      return [...HEADER.map((line) => `# ${line}`), '[tool.cicd]', ...toml(list, ['tool', 'cicd']), ''].join('\n')
+      return [...wrap(HEADER, '# '), '[tool.cicd]', ...toml(list, ['tool', 'cicd']), ''].join('\n')
   }
 }
