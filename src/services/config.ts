@@ -1,15 +1,15 @@
 // `cicd config`: the resolved configuration of a repository and where each value came from, secrets masked.
-import {findRepositoryRoot} from '../adapters/git-repo.js'
+import {findProjectRoot} from '../adapters/git-repo.js'
 import {loadConfig, type LoadedConfig} from '../config/load.js'
 import {maskSecrets} from '../config/secrets.js'
 
 export interface ConfigReport extends LoadedConfig {
-  /** The repository root the configuration was searched in. */
+  /** The project root the configuration was searched in. */
   root: string
 }
 
 export async function showConfig(options: {cwd: string}): Promise<ConfigReport> {
-  const root = await findRepositoryRoot(options.cwd)
+  const root = await findProjectRoot(options.cwd)
   const loaded = await loadConfig({root})
   return {...loaded, config: maskSecrets(loaded.config), root}
 }

@@ -3,7 +3,7 @@
 import {readFile, writeFile} from 'node:fs/promises'
 import path from 'node:path'
 
-import {findRepositoryRoot} from '../adapters/git-repo.js'
+import {findProjectRoot} from '../adapters/git-repo.js'
 import {CONFIG_FILES} from '../config/load.js'
 import {starterConfig, type StarterFormat} from '../config/starter.js'
 import {UsageError} from '../errors.js'
@@ -62,7 +62,7 @@ async function appendToPyproject(file: string): Promise<void> {
 }
 
 export async function initConfig(options: InitOptions): Promise<InitResult> {
-  const root = await findRepositoryRoot(options.cwd)
+  const root = await findProjectRoot(options.cwd)
   const target = TARGET[options.format]
   const existing = await existingConfigs(root)
 
