@@ -39,6 +39,7 @@ export const CONFIG_FILES = [
 
 /** Where the configuration sits inside files that hold other things too. */
 const EMBEDDED_KEY: Record<string, string> = {'package.json': 'cicd', 'pyproject.toml': 'tool.cicd'}
+const EMBEDDED_LABEL: Record<string, string> = {'package.json': '"cicd" in package.json', 'pyproject.toml': '[tool.cicd] in pyproject.toml'}
 
 /** A file that failed to parse, with the position the parser reported (1-based). */
 class ConfigSyntaxError extends Error {
@@ -92,7 +93,7 @@ async function loadModule(file: string): Promise<unknown> {
     return module.default
   } catch (error) {
     // Node does not say where a syntax error in an imported module is; `node --check` does.
-    throw new ConfigSyntaxError(`${(error as Error).message}`)
+    throw new ConfigSyntaxError((error as Error).message)
   }
 }
 
@@ -152,7 +153,7 @@ export async function loadConfig(options: {root: string}): Promise<LoadedConfig>
   const embeddedKey = relative === undefined ? undefined : EMBEDDED_KEY[relative]
   const result = configSchema.safeParse(found?.config, {reportInput: true})
   if (!result.success) {
-    const where = embeddedKey ? `${relative === 'pyproject.toml' ? `[${embeddedKey}]` : `"${embeddedKey}"`} in ${relative}` : relative
+    const where = (relative && EMBEDDED_LABEL[relative]) ?? relative
     const problems = describeProblems(result.error.issues, configSchema)
     throw new UsageError(
       `Invalid configuration in ${where} (${problems.length} problem${problems.length === 1 ? '' : 's'}):\n${problems.map((line) => `  ${line}`).join('\n')}`,
