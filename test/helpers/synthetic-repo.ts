@@ -372,13 +372,12 @@ interface ModulePlan {
 
 const exportName = (plan: ModulePlan) => `normalise_${plan.exportNames.key}s`
 
-function planModules(random: Random, count: number): ModulePlan[] {
+function planModules(random: Random, count: number, nextNames: () => Names): ModulePlan[] {
   const moduleNames = uniqueNames(random, NOUNS, ROLES)
-  const exportNames = uniqueNames(random, QUALIFIERS, NOUNS)
   return Array.from({length: count}, (_, index) => {
     const packageName = PACKAGES[index % PACKAGES.length]
     const moduleName = moduleNames()[2]
-    const [qualifier, noun, key] = exportNames()
+    const exportNames = nextNames()
     // Edges only point to earlier modules, so the clean repository has no import cycle.
     const upstream = index === 0 ? [] : [...new Set([Math.floor(random() * index), Math.floor(random() * index)])].sort((a, b) => a - b)
     return {
@@ -386,7 +385,7 @@ function planModules(random: Random, count: number): ModulePlan[] {
       packageName,
       moduleName,
       dotted: `${ROOT_PACKAGE}.${packageName}.${moduleName}`,
-      exportNames: {key, noun, qualifier, field: pick(random, FIELDS)},
+      exportNames,
       upstream: random() < 0.3 ? upstream.slice(0, 1) : upstream,
       findings: new Set<FindingKind>(),
       extraBlocks: [],
@@ -485,12 +484,12 @@ export async function generateSyntheticRepo(dir: string, options: SyntheticRepoO
   const {modules = 60, linesPerModule = 180, seed = 1, withFindings = false} = options
   if (!Number.isInteger(modules) || modules < 1) throw new Error(`modules must be a positive integer, got ${modules}`)
   const random = seededRandom(seed)
-  const plans = planModules(random, modules)
   const blockNames = uniqueNames(random, QUALIFIERS, NOUNS)
   const nextNames = (): Names => {
     const [qualifier, noun, key] = blockNames()
     return {qualifier, noun, key, field: pick(random, FIELDS)}
   }
+  const plans = planModules(random, modules, nextNames)
   if (withFindings) planFindings(random, plans, nextNames)
 
   const contents = new Map<string, string>(Object.entries(await toolConfiguration()))
