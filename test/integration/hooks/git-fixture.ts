@@ -83,8 +83,8 @@ export class GitFixture {
       const child = spawn(command, args, {cwd, env: {...this.env, ...options.env}, stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe']})
       let stdout = ''
       let stderr = ''
-      child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()))
-      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
+      child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()))
+      child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
       child.on('error', reject)
       child.on('close', (status) => {
         if (options.expect !== undefined && status !== options.expect) {
