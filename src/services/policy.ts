@@ -1,7 +1,6 @@
 // `cicd policy [BRANCH]`: what CI does for a branch (phases, deploy targets, approvals) under the
 // repository's configured branch policy. Also the loader the pre-push hook uses to read a tree's policy.
 import type {GitRepository} from '../adapters/git.js'
-import type {CicdConfig} from '../config/types.js'
 import {UsageError} from '../errors.js'
 import {branchName, resolveBranchPolicy, type BranchPolicy} from '../policy/branch-policy.js'
 import type {PolicyConfig} from '../policy/schema.js'
@@ -12,11 +11,10 @@ export interface PolicyReport extends BranchPolicy {
   deploys: boolean
 }
 
-/** The `policy` section of the configuration in `root` (undefined: none, the built-in rules apply). */
-export async function loadPolicy(root: string): Promise<PolicyConfig | undefined> {
+/** The `policy` section of the configuration in `root`. */
+export async function loadPolicy(root: string): Promise<PolicyConfig> {
   const {loadConfig} = await import('../config/load.js')
-  const {config} = await loadConfig({root})
-  return (config as CicdConfig & {policy?: PolicyConfig}).policy
+  return (await loadConfig({root})).config.policy
 }
 
 export async function describeBranchPolicy(options: {
