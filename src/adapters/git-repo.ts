@@ -5,25 +5,22 @@ import path from 'node:path'
 
 import {UsageError} from '../errors.js'
 
-/** Files that mark a Python project's root inside a larger repository (a monorepo's `platform/`). */
-const PROJECT_MARKERS = ['pyproject.toml', 'setup.cfg', 'setup.py', '.cicdrc', '.cicdrc.json', '.cicdrc.yaml', '.cicdrc.yml', 'cicd.config.mjs', 'cicd.config.js', 'cicd.config.cjs']
-
 /**
- * The project root: the nearest directory from `cwd` up to the git top level that holds a project marker,
- * else the top level. Checks, configuration and reported paths are all relative to it.
+ * The project root: the nearest directory from `cwd` up to the git top level that holds one of `markers`
+ * (a monorepo's `platform/` with its own pyproject.toml), else the top level.
  */
-export async function findProjectRoot(cwd: string): Promise<string> {
+export async function findProjectRoot(cwd: string, markers: readonly string[]): Promise<string> {
   const top = await findRepositoryRoot(cwd)
   let dir = await realpath(path.resolve(cwd))
   while (dir.startsWith(top) && dir !== top) {
-    if (await hasAnyMarker(dir)) return dir
+    if (await hasAnyMarker(dir, markers)) return dir
     dir = path.dirname(dir)
   }
   return top
 }
 
-async function hasAnyMarker(dir: string): Promise<boolean> {
-  const found = await Promise.all(PROJECT_MARKERS.map((name) => access(path.join(dir, name)).then(() => true, () => false)))
+async function hasAnyMarker(dir: string, markers: readonly string[]): Promise<boolean> {
+  const found = await Promise.all(markers.map((name) => access(path.join(dir, name)).then(() => true, () => false)))
   return found.includes(true)
 }
 

@@ -8,7 +8,7 @@ import {initConfig} from '../services/init.js'
 
 export default class Init extends BaseCommand<typeof Init> {
   static override summary = 'Write a commented starter configuration.'
-  static override description = `Writes .cicdrc.yaml (or .cicdrc.json, or a [tool.cicd] table appended to pyproject.toml) in the project root (see `cicd config`), holding the defaults with a comment on each key, so nothing changes until you edit it. Refuses to replace an existing configuration without --force; never replaces an existing [tool.cicd] table.
+  static override description = `Writes .cicdrc.yaml (or .cicdrc.json, or a [tool.cicd] table appended to pyproject.toml) in the project root (see \`cicd config\`), holding the defaults with a comment on each key, so nothing changes until you edit it. Refuses to replace an existing configuration without --force; never replaces an existing [tool.cicd] table.
 
 ${EXIT_CODES_HELP}`
 

@@ -51,8 +51,11 @@ function tool(overrides: Partial<ToolCheckConfig> = {}): ToolCheckConfig {
   return {enabled: true, gate: 'warn', args: [], ...overrides}
 }
 
-/** A fresh copy each call, so no caller can change another's defaults. */
-export function defaultConfig(): CicdConfig {
+/**
+ * A fresh copy each call, so no caller can change another's defaults. The policy and environments
+ * sections keep their defaults in their own schemas (src/policy/schema.ts, environments-schema.ts).
+ */
+export function defaultConfig(): Omit<CicdConfig, 'policy' | 'environments'> {
   return {
     runner: 'auto',
     paths: {include: ['**/*.py'], exclude: []},

@@ -7,6 +7,7 @@ import {pathToFileURL} from 'node:url'
 
 import type {ParseError} from 'jsonc-parser'
 
+import {findProjectRoot} from '../adapters/git-repo.js'
 import {UsageError} from '../errors.js'
 import {describeProblems} from './problems.js'
 import {configSources} from './provenance.js'
@@ -36,6 +37,17 @@ export const CONFIG_FILES = [
   'package.json',
   'pyproject.toml',
 ] as const
+
+/**
+ * Files that make a directory a Python project's root inside a larger repository: a configuration file of
+ * cicd's own, or a Python project file (package.json alone marks a JavaScript project, not ours).
+ */
+export const PROJECT_MARKERS: readonly string[] = [...CONFIG_FILES.filter((file) => file !== 'package.json'), 'setup.cfg', 'setup.py']
+
+/** The root of the project `cwd` belongs to: configuration, checks and reported paths are relative to it. */
+export function locateProjectRoot(cwd: string): Promise<string> {
+  return findProjectRoot(cwd, PROJECT_MARKERS)
+}
 
 /** Where the configuration sits inside files that hold other things too. */
 const EMBEDDED_KEY: Record<string, string> = {'package.json': 'cicd', 'pyproject.toml': 'tool.cicd'}

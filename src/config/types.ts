@@ -1,5 +1,7 @@
 // The resolved configuration every service receives: defaults from the design documents, overlaid with
 // the repository's configuration file. The schema in schema.ts validates user input into this shape.
+import type {PolicyConfig} from '../policy/schema.js'
+import type {EnvironmentsConfig} from './environments-schema.js'
 
 export type Gate = 'block' | 'warn'
 
@@ -36,4 +38,8 @@ export interface CicdConfig {
   dependencies: {provider: 'safety' | 'pip-audit'; requirements: string[]}
   /** Parallel tool processes; 0 means the number of cores. */
   concurrency: number
+  /** Which phases each branch runs and where it deploys (the hook and `cicd deploy` both obey it). */
+  policy: PolicyConfig
+  /** Where `cicd deploy` and `cicd rollback` operate. */
+  environments: EnvironmentsConfig
 }

@@ -4,12 +4,12 @@ import os from 'node:os'
 
 import picomatch from 'picomatch'
 
-import {findProjectRoot, listRepositoryFiles} from '../adapters/git-repo.js'
+import {listRepositoryFiles} from '../adapters/git-repo.js'
 import type {Terminal} from '../adapters/terminal.js'
 import {STATIC_CHECKS} from '../checks/registry.js'
 import type {PhaseId} from '../checks/types.js'
 import {effectiveExcludes} from '../config/defaults.js'
-import {hasOwnFlake8Config, loadConfig} from '../config/load.js'
+import {hasOwnFlake8Config, loadConfig, locateProjectRoot} from '../config/load.js'
 import type {CicdConfig, RunnerChoice} from '../config/types.js'
 import {PrerequisiteError} from '../errors.js'
 import type {CleanupStack} from '../lifecycle/cleanup.js'
@@ -38,7 +38,7 @@ export interface CheckOptions {
 export async function runCheck(options: CheckOptions): Promise<RunResult> {
   const started = performance.now()
   const startedAt = new Date().toISOString()
-  const root = await findProjectRoot(options.cwd)
+  const root = await locateProjectRoot(options.cwd)
   const loaded = await loadConfig({root})
   const {config} = loaded
   const phases = options.phases ?? ['static']

@@ -1,6 +1,5 @@
 // `cicd config`: the resolved configuration of a repository and where each value came from, secrets masked.
-import {findProjectRoot} from '../adapters/git-repo.js'
-import {loadConfig, type LoadedConfig} from '../config/load.js'
+import {loadConfig, locateProjectRoot, type LoadedConfig} from '../config/load.js'
 import {maskSecrets} from '../config/secrets.js'
 
 export interface ConfigReport extends LoadedConfig {
@@ -9,7 +8,7 @@ export interface ConfigReport extends LoadedConfig {
 }
 
 export async function showConfig(options: {cwd: string}): Promise<ConfigReport> {
-  const root = await findProjectRoot(options.cwd)
+  const root = await locateProjectRoot(options.cwd)
   const loaded = await loadConfig({root})
   return {...loaded, config: maskSecrets(loaded.config), root}
 }

@@ -1,9 +1,8 @@
 // `cicd doctor`: is everything `cicd check` needs here? The git repository, the configuration, each tool
 // and its version against the pinned one, the Docker engine and the tools image; each problem with its fix.
 import {createDockerAdapter, type DockerAdapter} from '../adapters/docker.js'
-import {findProjectRoot} from '../adapters/git-repo.js'
 import {STATIC_CHECKS} from '../checks/registry.js'
-import {loadConfig, type LoadedConfig} from '../config/load.js'
+import {loadConfig, locateProjectRoot, type LoadedConfig} from '../config/load.js'
 import {isCicdError} from '../errors.js'
 import {createLocalRunner} from '../runners/local.js'
 
@@ -25,7 +24,7 @@ export async function diagnose(options: DoctorOptions): Promise<Diagnosis[]> {
   const results: Diagnosis[] = []
   let root: string
   try {
-    root = await findProjectRoot(options.cwd)
+    root = await locateProjectRoot(options.cwd)
     results.push({subject: 'git repository', status: 'ok', detail: root})
   } catch (error) {
     results.push({subject: 'git repository', status: 'problem', detail: describe(error), fix: fixOf(error)})

@@ -3,8 +3,7 @@
 import {readFile, writeFile} from 'node:fs/promises'
 import path from 'node:path'
 
-import {findProjectRoot} from '../adapters/git-repo.js'
-import {CONFIG_FILES} from '../config/load.js'
+import {CONFIG_FILES, locateProjectRoot} from '../config/load.js'
 import {starterConfig, type StarterFormat} from '../config/starter.js'
 import {UsageError} from '../errors.js'
 
@@ -62,7 +61,7 @@ async function appendToPyproject(file: string): Promise<void> {
 }
 
 export async function initConfig(options: InitOptions): Promise<InitResult> {
-  const root = await findProjectRoot(options.cwd)
+  const root = await locateProjectRoot(options.cwd)
   const target = TARGET[options.format]
   const existing = await existingConfigs(root)
 

@@ -4,8 +4,7 @@
 import {fileURLToPath} from 'node:url'
 
 import {BuildFailedError, createDockerAdapter, type DockerAdapter} from '../adapters/docker.js'
-import {findProjectRoot} from '../adapters/git-repo.js'
-import {loadConfig} from '../config/load.js'
+import {loadConfig, locateProjectRoot} from '../config/load.js'
 import {PrerequisiteError, UsageError} from '../errors.js'
 
 export interface ToolsBuildOptions {
@@ -36,7 +35,7 @@ const TOOLS_IMAGE_DIR = fileURLToPath(new URL('../../assets/tools-image/', impor
 const CONTEXT_FILES = ['Dockerfile', 'install-tools.sh']
 
 export async function buildToolsImage(options: ToolsBuildOptions): Promise<ToolsBuildResult> {
-  const root = await findProjectRoot(options.cwd)
+  const root = await locateProjectRoot(options.cwd)
   const {config} = await loadConfig({root})
   const pinned = config.tools.versions
   const without = options.without ?? []
