@@ -6,7 +6,7 @@
 // Exit codes: 0 nothing at the configured levels, 1 issues, 2 usage/config/profile error; missing or
 // invalid JSON is a crash.
 import type {CheckDefinition, Finding, ParseResult, Severity} from './types.js'
-import {toRepoPath} from './paths.js'
+import {asOperand, toRepoPath} from './paths.js'
 import {matchVersion, readJsonReport, toolError} from './tool-output.js'
 
 interface BanditIssue {
@@ -41,7 +41,7 @@ export const bandit: CheckDefinition = {
   inputs: 'python',
   fileLocal: true,
   argv(files, settings) {
-    return ['bandit', '-f', 'json', '-q', ...settings.args, ...files]
+    return ['bandit', '-f', 'json', '-q', ...settings.args, ...files.map(asOperand)]
   },
   parse(output, context): ParseResult {
     if (output.exitCode !== 0 && output.exitCode !== 1) return toolError('bandit', output)

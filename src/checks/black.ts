@@ -5,7 +5,7 @@
 // 1 changes, 123 a file failed (a finding) or black itself failed (nothing parsed: a crash), 2 usage error.
 import type {CheckDefinition, Finding, ParseResult} from './types.js'
 import {hunkRange, readUnifiedDiff} from './diff.js'
-import {stripAnsi, toRepoPath} from './paths.js'
+import {asOperand, stripAnsi, toRepoPath} from './paths.js'
 import {matchVersion, toolError} from './tool-output.js'
 
 const WOULD_REFORMAT = /^would reformat (.+)$/
@@ -38,7 +38,7 @@ export const black: CheckDefinition = {
   fileLocal: true,
   argv(files, settings) {
     // --no-color: a repository's [tool.black] may turn colour on, which would wrap the diff in escapes.
-    return ['black', '--check', '--diff', '--no-color', ...settings.args, ...files]
+    return ['black', '--check', '--diff', '--no-color', ...settings.args, ...files.map(asOperand)]
   },
   parse(output, context): ParseResult {
     if (![0, 1, 123].includes(output.exitCode)) return toolError('black', output)

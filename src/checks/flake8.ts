@@ -4,7 +4,7 @@
 // Exit codes: 0 clean, 1 violations OR a catastrophic failure (message on stderr), 2 usage error; so a
 // run is a crash when it exits non-zero without a single parsed violation, or says it crashed.
 import type {CheckDefinition, Finding, ParseResult, Severity} from './types.js'
-import {stripAnsi, toRepoPath} from './paths.js'
+import {asOperand, stripAnsi, toRepoPath} from './paths.js'
 import {matchVersion, toolError} from './tool-output.js'
 
 // Lazy path: Windows paths contain ':' (`C:\x.py:1:2: E1 …`). Lines that do not match (statistics, counts,
@@ -26,7 +26,7 @@ export const flake8: CheckDefinition = {
   argv(files, settings) {
     // --format=default because a repository's config may choose another formatter.
     const lineLength = settings.maxLineLength === undefined ? [] : [`--max-line-length=${settings.maxLineLength}`]
-    return ['flake8', '--format=default', ...lineLength, ...settings.args, ...files]
+    return ['flake8', '--format=default', ...lineLength, ...settings.args, ...files.map(asOperand)]
   },
   parse(output, context): ParseResult {
     if (output.exitCode !== 0 && output.exitCode !== 1) return toolError('flake8', output)

@@ -5,7 +5,7 @@
 // means isort was given paths that do not exist: a crash. Exit codes: 0 clean, 1 unsorted or broken paths.
 import type {CheckDefinition, Finding, ParseResult} from './types.js'
 import {hunkRange, readUnifiedDiff} from './diff.js'
-import {stripAnsi, toRepoPath} from './paths.js'
+import {asOperand, stripAnsi, toRepoPath} from './paths.js'
 import {matchVersion, toolError} from './tool-output.js'
 
 const UNSORTED = /^ERROR: (.+?) Imports are incorrectly sorted and\/or formatted\.$/
@@ -31,7 +31,7 @@ export const isort: CheckDefinition = {
   inputs: 'python',
   fileLocal: true,
   argv(files, settings) {
-    return ['isort', '--check-only', '--diff', ...settings.args, ...files]
+    return ['isort', '--check-only', '--diff', ...settings.args, ...files.map(asOperand)]
   },
   parse(output, context): ParseResult {
     const stdout = stripAnsi(output.stdout)

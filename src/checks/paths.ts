@@ -26,3 +26,8 @@ export function toRepoPath(printed: string, root: string): string {
 function isAbsolute(path: string): boolean {
   return path.startsWith('/') || /^[A-Za-z]:\//.test(path)
 }
+
+/** A file name as a command-line operand: one starting with `-` would be read as an option. */
+export function asOperand(file: string): string {
+  return file.startsWith('-') ? `./${file}` : file
+}

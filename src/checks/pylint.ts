@@ -11,7 +11,7 @@
 // F0002 astroid or a checker crashed). F0010 (a file pylint cannot decode) is a finding about that file,
 // like E0001 syntax-error.
 import type {CheckDefinition, Finding, ParseResult, Severity} from './types.js'
-import {stripAnsi, toRepoPath} from './paths.js'
+import {asOperand, stripAnsi, toRepoPath} from './paths.js'
 import {matchVersion, readJsonReport, toolError} from './tool-output.js'
 
 interface PylintMessage {
@@ -80,7 +80,7 @@ export const pylint: CheckDefinition = {
   argv(files, settings) {
     // --persistent=n: the saved stats only feed the "previous run" comparison, and writing them to
     // ~/.cache fails on a read-only home in the tools container.
-    return ['pylint', '--output-format=json,text', '--persistent=n', ...settings.args, ...files]
+    return ['pylint', '--output-format=json,text', '--persistent=n', ...settings.args, ...files.map(asOperand)]
   },
   parse(output, context): ParseResult {
     if ((output.exitCode & USAGE_ERROR_BIT) !== 0) return toolError('pylint', output, 'pylint reported a usage error')

@@ -2,7 +2,7 @@
 // a finding is reported against. Neither tool says, for each vulnerability, which requirement file pinned
 // the package, so the parser needs the files the command named.
 import type {CheckSettings, ParseContext} from './types.js'
-import {toRepoPath} from './paths.js'
+import {asOperand, toRepoPath} from './paths.js'
 
 export interface RequirementsParseContext extends ParseContext {
   /** The requirement files the audit was run on (CheckSettings.requirements), relative to the root. */
@@ -12,7 +12,7 @@ export interface RequirementsParseContext extends ParseContext {
 /** `-r a.txt -r b.txt`: the configured requirement files, else the files the caller selected. */
 export function requirementArgs(files: string[], settings: CheckSettings): string[] {
   const requirements = settings.requirements?.length ? settings.requirements : files
-  return requirements.flatMap((file) => ['-r', file])
+  return requirements.flatMap((file) => ['-r', asOperand(file)])
 }
 
 /**

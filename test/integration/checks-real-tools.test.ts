@@ -1,5 +1,6 @@
 // Runs the real Python tools from /usr/bin with the argv cicd builds, on a temp directory holding
-// deliberately bad files (a path with a space and a unicode name, a syntax error), and checks what the
+// deliberately bad files (a path with a space and a unicode name, a syntax error, a file that is not
+// UTF-8, a name starting with a dash), and checks what the
 // parsers make of their real output. safety and pip-audit cannot be installed here: their coverage is the
 // recorded real reports in test/unit/checks.
 import {mkdtemp, mkdir, rm, writeFile} from 'node:fs/promises'
@@ -34,7 +35,7 @@ class thing:
 `
 
 const UNICODE_FILE = 'with space/ünï côdé.py'
-const FILES = ['pkg/__init__.py', 'pkg/bad.py', 'pkg/syntax_error.py', UNICODE_FILE]
+const FILES = ['pkg/__init__.py', 'pkg/bad.py', 'pkg/syntax_error.py', 'pkg/latin1.py', UNICODE_FILE, '-dash.py']
 
 let root: string
 
@@ -68,6 +69,9 @@ beforeAll(async () => {
   await writeFile(join(root, 'pkg/bad.py'), BAD)
   await writeFile(join(root, 'pkg/syntax_error.py'), 'def broken(:\n    pass\n')
   await writeFile(join(root, UNICODE_FILE), 'import sys,os\nprint( os.sep, sys.argv )\n')
+  // Declared UTF-8, written in Latin-1: not decodable.
+  await writeFile(join(root, 'pkg/latin1.py'), Buffer.from('# -*- coding: utf-8 -*-\nx = "\xe9t\xe9"\n', 'latin1'))
+  await writeFile(join(root, '-dash.py'), 'import os\n')
 })
 
 afterAll(async () => {
@@ -77,8 +81,9 @@ afterAll(async () => {
 describe('the parsers on the real tools in /usr/bin', () => {
   it('flake8: violations in every file, the syntax error as E999', async () => {
     const {findings} = await check(flake8, FILES, {args: [], maxLineLength: 120})
-    expect(findings).toHaveLength(23)
+    expect(findings).toHaveLength(24)
     expect(at(findings, 'pkg/syntax_error.py')).toEqual([['E999', 1, 13]])
+    expect(at(findings, '-dash.py')).toEqual([['F401', 1, 1]])
     expect(at(findings, UNICODE_FILE)).toEqual([
       ['E401', 1, 11],
       ['E231', 1, 11],
@@ -92,9 +97,11 @@ describe('the parsers on the real tools in /usr/bin', () => {
     const {findings, score} = await check(pylint)
     expect(score).toBe(0)
     expect(at(findings, 'pkg/syntax_error.py')).toEqual([['syntax-error', 1, 13]])
+    expect(at(findings, 'pkg/latin1.py')).toEqual([['parse-error', 1, 1]])
     expect(at(findings, UNICODE_FILE)).toContainEqual(['non-ascii-file-name', 1, 1])
+    expect(at(findings, '-dash.py')).toContainEqual(['unused-import', 1, 1])
     expect(findings.find((f) => f.rule === 'eval-used')).toMatchObject({file: 'pkg/bad.py', line: 9, column: 9, severity: 'warning'})
-    expect(findings).toHaveLength(26)
+    expect(findings).toHaveLength(30)
   })
 
   it('pylint: a clean file gets its score of 10', async () => {
@@ -104,27 +111,30 @@ describe('the parsers on the real tools in /usr/bin', () => {
     expect(score).toBe(10)
   })
 
-  it('black: a finding per hunk, the unparsable file as cannot-format', async () => {
+  it('black: a finding per hunk, the unparsable and undecodable files as cannot-format', async () => {
     const {findings} = await check(black)
     expect(at(findings, 'pkg/syntax_error.py')).toEqual([['cannot-format', 1, 12]])
+    expect(at(findings, 'pkg/latin1.py')).toEqual([['cannot-format', 0, 0]])
     expect(at(findings, 'pkg/bad.py')).toEqual([['format', 5, 0]])
     expect(at(findings, UNICODE_FILE)).toEqual([['format', 1, 0]])
-    expect(findings).toHaveLength(3)
+    expect(findings).toHaveLength(4)
   })
 
-  it('isort: absolute paths made relative, a finding per hunk', async () => {
+  it('isort: absolute paths made relative, a finding per hunk, the undecodable file as cannot-parse', async () => {
     const {findings} = await check(isort)
     expect(at(findings, 'pkg/bad.py')).toEqual([['import-order', 1, 0]])
     expect(at(findings, UNICODE_FILE)).toEqual([['import-order', 1, 0]])
-    expect(findings).toHaveLength(2)
+    expect(at(findings, 'pkg/latin1.py')).toEqual([['cannot-parse', 0, 0]])
+    expect(findings).toHaveLength(3)
   })
 
-  it('bandit: issues by severity, the unparsable file as bandit-error', async () => {
+  it('bandit: issues by severity, the unparsable and undecodable files as bandit-error', async () => {
     const {findings} = await check(bandit)
     expect(findings.map((f) => [f.rule, f.file, f.line, f.severity])).toEqual([
       ['B404', 'pkg/bad.py', 2, 'note'],
       ['B307', 'pkg/bad.py', 9, 'warning'],
       ['B602', 'pkg/bad.py', 10, 'error'],
+      ['bandit-error', 'pkg/latin1.py', 0, 'error'],
       ['bandit-error', 'pkg/syntax_error.py', 0, 'error'],
     ])
   })

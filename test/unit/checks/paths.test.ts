@@ -1,6 +1,6 @@
 import {describe, expect, it} from 'vitest'
 
-import {stripAnsi, toRepoPath} from '../../../src/checks/paths.js'
+import {asOperand, stripAnsi, toRepoPath} from '../../../src/checks/paths.js'
 
 describe('toRepoPath', () => {
   it('keeps a relative path, dropping ./ and .\\ and turning backslashes into slashes', () => {
@@ -30,5 +30,12 @@ describe('stripAnsi', () => {
   it('removes SGR colours and OSC 8 hyperlinks but nothing else', () => {
     expect(stripAnsi('\u001B[1m\u001B[31mE902\u001B[m text')).toBe('E902 text')
     expect(stripAnsi('\u001B]8;;file:///x.py\u001B\\x.py\u001B]8;;\u001B\\:1')).toBe('x.py:1')
+  })
+})
+
+describe('asOperand', () => {
+  it('keeps a file named like an option from being read as one', () => {
+    expect(asOperand('-rf.py')).toBe('./-rf.py')
+    expect(asOperand('pkg/-x.py')).toBe('pkg/-x.py')
   })
 })

@@ -18,6 +18,13 @@ describe('check registry', () => {
     expect(STATIC_CHECKS.filter((check) => check.inputs === 'requirements').map((check) => check.id)).toEqual(['safety', 'pip-audit'])
   })
 
+  it('never lets a file name starting with - become an option', () => {
+    for (const check of STATIC_CHECKS) {
+      const argv = check.argv(['-rf.py'], {args: [], requirements: ['-r.txt']})
+      expect(argv.some((arg) => arg === '-rf.py' || arg === '-r.txt'), check.id).toBe(false)
+    }
+  })
+
   it('finds a check by id, and nothing for an unknown one', () => {
     expect(getCheck('isort')?.tool).toBe('isort')
     expect(getCheck('ruff')).toBeUndefined()
