@@ -122,12 +122,12 @@ async function pushRange(git: GitRepository, update: RefUpdate, remote: string):
   return {tip, commits, changed: await git.filesTouched(tip), notes}
 }
 
-function describeRef(update: RefUpdate, range?: PushRange): string {
+function describeRef(update: RefUpdate, range: PushRange): string {
   const destination = destinationOf(update.remoteRef)
   const target = `${destination.kind === 'other' ? update.remoteRef : destination.name}`
   const from = update.localRef === 'HEAD' ? `detached HEAD ${short(update.localSha)}` : update.localRef.replace(/^refs\/(heads|tags)\//, '')
   const kind = isZeroSha(update.remoteSha) ? `new ${destination.kind === 'tag' ? 'tag' : destination.kind === 'branch' ? 'branch' : 'ref'}` : 'update'
-  const commits = range ? `, ${range.commits.length} new commit${range.commits.length === 1 ? '' : 's'}` : ''
+  const commits = `, ${range.commits.length} new commit${range.commits.length === 1 ? '' : 's'}`
   return `${from} → ${target} (${kind}${commits})`
 }
 
@@ -168,6 +168,9 @@ export async function runPrePush(options: HookRunOptions): Promise<HookRunResult
     terminal.error('cicd pre-push: git named no refs on stdin, so nothing is being pushed and there is nothing to check.')
     return {exitCode: ExitCode.ok, refs: []}
   }
+  await git.topLevel().catch((error: unknown) => {
+    throw new UsageError('cicd hooks run pre-push must run inside the working tree git is pushing from.', ['Let git run it: cicd hooks install, then git push'], error)
+  })
   const skip = parseSkip(options.skipEnv)
   if (skip.all) {
     terminal.error(`cicd pre-push: CICD_SKIP=${options.skipEnv}: pushing without checks.`)

@@ -207,6 +207,11 @@ describe('runPrePush: bad input', () => {
     await expect(run()).rejects.toMatchObject({exitCode: 2, message: expect.stringContaining('stdin is a terminal')})
   })
 
+  it('says where to run it when called outside a working tree, exit 2', async () => {
+    const {run} = setup({top: '', commits: [A]}, {input: `refs/heads/main ${A} refs/heads/main ${ZERO}\n`})
+    await expect(run()).rejects.toMatchObject({exitCode: 2, message: expect.stringContaining('inside the working tree')})
+  })
+
   it('treats empty stdin as nothing to push', async () => {
     const {out, run} = setup({commits: [A]}, {input: ''})
     expect(await run()).toEqual({exitCode: 0, refs: []})
