@@ -154,6 +154,18 @@ describe('cicd hooks install', () => {
     expect(readIfExists(path.join(repository.work, '.git/hooks/pre-push'))).toContain('cicd-hook: pre-push')
   })
 
+  it('installs into a submodule’s own hooks directory from inside the submodule', async () => {
+    const repository = await repo()
+    const library = await GitFixture.empty()
+    fixtures.push(library)
+    library.write('lib.py', 'LIB = 1\n')
+    await library.commitAll('library')
+    await repository.git(['-c', 'protocol.file.allow=always', 'submodule', 'add', '-q', library.work, 'vendor/lib'])
+    const submodule = path.join(repository.work, 'vendor/lib')
+    await repository.cicd(['hooks', 'install'], {cwd: submodule, expect: 0})
+    expect(readIfExists(path.join(repository.work, '.git/modules/vendor/lib/hooks/pre-push'))).toContain('cicd-hook: pre-push')
+  })
+
   it('stops the push with install instructions when cicd cannot be found', async () => {
     const repository = await repo()
     await repository.git(['checkout', '-q', '-b', 'feature/no-cicd'])
