@@ -28,13 +28,21 @@ export interface ContainerRunnerOptions {
   lifetimeSeconds?: number
 }
 
+/** The container runner also says which container it holds (for messages, and for tests that look for it). */
+export interface ContainerRunner extends Runner {
+  readonly kind: 'container'
+  /** The value of the cicd.run label on the run's container. */
+  readonly runId: string
+  readonly containerId: string
+}
+
 export const RUN_LABEL = 'cicd.run'
 export const PID_LABEL = 'cicd.pid'
 export const HOST_LABEL = 'cicd.host'
 
 const DEFAULT_LIFETIME_SECONDS = 2 * 60 * 60
 
-export async function createContainerRunner(options: ContainerRunnerOptions): Promise<Runner> {
+export async function createContainerRunner(options: ContainerRunnerOptions): Promise<ContainerRunner> {
   const docker = options.docker ?? createDockerAdapter()
   const {image, root} = options
   await docker.ping()
@@ -126,6 +134,8 @@ export async function createContainerRunner(options: ContainerRunnerOptions): Pr
 
   return {
     kind: 'container',
+    runId,
+    containerId,
     description: `container ${image} (${containerId.slice(0, 12)})`,
     resolve,
     async run(request: RunRequest): Promise<ToolOutput> {

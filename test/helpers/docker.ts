@@ -1,5 +1,8 @@
 // The Docker engine the integration tests run against (scripts/provision/docker.sh starts it). A test that
 // needs it fails, never skips, when it does not answer.
+import net from 'node:net'
+import path from 'node:path'
+
 import {createDockerAdapter, type ContainerSummary, type DockerAdapter} from '../../src/adapters/docker.js'
 import {RUN_LABEL} from '../../src/runners/container.js'
 
@@ -29,4 +32,40 @@ export async function requireDockerEngine(): Promise<DockerAdapter> {
 /** Containers a cicd run started (all of them, or one run's). */
 export function runContainers(docker: DockerAdapter, runId?: string): Promise<ContainerSummary[]> {
   return docker.listContainers({[RUN_LABEL]: runId})
+}
+
+export interface EngineProxy {
+  /** DOCKER_HOST for clients that should go through the proxy. */
+  host: string
+  /** The engine "goes away" for those clients: every connection is dropped and new ones are refused. */
+  cut(): Promise<void>
+}
+
+/**
+ * A unix-socket proxy in front of the test engine, so a test can make the engine vanish for one client
+ * without stopping the engine every other test uses.
+ */
+export async function startEngineProxy(dir: string): Promise<EngineProxy> {
+  const target = new URL(testDockerHost()).pathname
+  if (!testDockerHost().startsWith('unix://')) throw new Error('the engine proxy needs a unix:// DOCKER_HOST')
+  const socketPath = path.join(dir, 'engine-proxy.sock')
+  const sockets = new Set<net.Socket>()
+  const server = net.createServer((client) => {
+    const upstream = net.connect(target)
+    for (const socket of [client, upstream]) {
+      sockets.add(socket)
+      socket.on('close', () => sockets.delete(socket))
+      socket.on('error', () => {})
+    }
+    client.pipe(upstream).pipe(client)
+  })
+  await new Promise<void>((resolve) => server.listen(socketPath, resolve))
+  return {
+    host: `unix://${socketPath}`,
+    async cut() {
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()))
+      for (const socket of sockets) socket.destroy()
+      await closed
+    },
+  }
 }
