@@ -1,16 +1,36 @@
 // pg_dump and pg_restore (execa): the tools for backups. The password travels in PGPASSWORD, never in argv
 // (argv is visible to every user in `ps`), and errors name the database without it.
+import {createHash} from 'node:crypto'
+import {createReadStream} from 'node:fs'
+import {mkdir, stat} from 'node:fs/promises'
+import path from 'node:path'
+
 import {stripPassword} from '../lifecycle/redact.js'
 import {CommandNotFound, execFile} from './process.js'
 import {PrerequisiteError} from '../errors.js'
 
 export interface PgTools {
   /** Custom-format dump of the whole database; `snapshot` pins it to an exported snapshot. */
-  dump(options: {url: string; file: string; snapshot?: string}): Promise<void>
+  dump(options: {url: string; file: string; snapshot?: string}): Promise<FileDigest>
+  /** Size and SHA-256 of a file, or undefined when it is missing. */
+  digest(file: string): Promise<FileDigest | undefined>
   /** The archive's table of contents; throws when the archive is unreadable. */
   list(file: string): Promise<string[]>
   /** Replaces the database's content with the archive's, in one transaction. */
   restore(options: {url: string; file: string}): Promise<void>
+}
+
+export interface FileDigest {
+  sizeBytes: number
+  sha256: string
+}
+
+async function digestOf(file: string): Promise<FileDigest | undefined> {
+  const info = await stat(file).catch(() => undefined)
+  if (!info) return undefined
+  const hash = createHash('sha256')
+  for await (const chunk of createReadStream(file)) hash.update(chunk as Buffer)
+  return {sizeBytes: info.size, sha256: hash.digest('hex')}
 }
 
 export class PgToolError extends Error {}
@@ -38,8 +58,11 @@ export function createPgTools(options: {binDir?: string} = {}): PgTools {
   return {
     async dump({url, file, snapshot}) {
       const {dsn, env} = connection(url)
+      await mkdir(path.dirname(file), {recursive: true})
       await run('pg_dump', ['--format=custom', '--no-owner', `--file=${file}`, ...(snapshot ? [`--snapshot=${snapshot}`] : []), `--dbname=${dsn}`], env, options.binDir)
+      return (await digestOf(file))!
     },
+    digest: digestOf,
     async list(file) {
       const out = await run('pg_restore', ['--list', file], {}, options.binDir)
       return out.split('\n').filter((line) => line && !line.startsWith(';'))

@@ -72,12 +72,13 @@ export function instancesOf(spec: ReleaseSpec, slot: number, engineCount: number
   return out
 }
 
-export function containerName(environment: string, releaseId: number, instance: Instance): string {
-  return `cicd-${environment}-${instance.service}-r${releaseId}-${instance.index}`
+export function containerName(namespace: string, environment: string, releaseId: number, instance: Instance): string {
+  return `cicd-${namespace}-${environment}-${instance.service}-r${releaseId}-${instance.index}`
 }
 
-export function containerLabels(environment: string, releaseId: number, instance: Instance, slot: number): Record<string, string> {
+export function containerLabels(namespace: string, environment: string, releaseId: number, instance: Instance, slot: number): Record<string, string> {
   return {
+    'cicd.namespace': namespace,
     'cicd.environment': environment,
     'cicd.release': String(releaseId),
     'cicd.service': instance.service,

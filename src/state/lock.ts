@@ -70,6 +70,11 @@ export class LeaseLock {
     return rows.length === 1
   }
 
+  /** Makes the lease never expire: a failed rollback keeps everyone out until a person looks. */
+  async pin(token: string, reason: string): Promise<void> {
+    await this.db.query(`update cicd.locks set expires_at = 'infinity', reason = $3 where environment = $1 and token = $2`, [this.environment, token, reason])
+  }
+
   async release(token: string): Promise<boolean> {
     const rows = await this.db.query('delete from cicd.locks where environment = $1 and token = $2 returning token', [this.environment, token])
     return rows.length === 1

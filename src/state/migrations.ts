@@ -4,6 +4,10 @@ import type {Pg} from '../adapters/postgres.js'
 
 const MIGRATIONS: string[] = [
   `create schema if not exists cicd;
+   -- Names this state database's deployments: containers carry it, so two installations sharing an engine
+   -- (or an environment name) never touch each other's containers.
+   create table cicd.meta (key text primary key, value text not null);
+   insert into cicd.meta (key, value) values ('namespace', substr(md5(random()::text || clock_timestamp()::text), 1, 8));
    create table cicd.releases (
      id bigserial primary key,
      environment text not null,

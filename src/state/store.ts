@@ -107,6 +107,12 @@ export class StateStore {
     return redactDeep(value, this.redact)
   }
 
+  /** The short id containers of this installation carry (created with the schema). */
+  async namespace(): Promise<string> {
+    const rows = await this.db.query<{value: string}>(`select value from cicd.meta where key = 'namespace'`)
+    return rows[0].value
+  }
+
   async createRelease(input: {version: string; images: Record<string, string>; spec: ReleaseSpec; slot: number; actor: string; backupId?: number}): Promise<Release> {
     const rows = await this.db.query(
       `insert into cicd.releases (environment, version, images, spec, slot, actor, backup_id, status)
