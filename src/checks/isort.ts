@@ -31,7 +31,9 @@ export const isort: CheckDefinition = {
   inputs: 'python',
   fileLocal: true,
   argv(files, settings) {
-    return ['isort', '--check-only', '--diff', ...settings.args, ...files.map(asOperand)]
+    // --filter-files: the repository's `skip` settings apply to files named on the command line too, as
+    // they do when CI runs `isort --check-only .`.
+    return ['isort', '--check-only', '--diff', '--filter-files', ...settings.args, ...files.map(asOperand)]
   },
   parse(output, context): ParseResult {
     const stdout = stripAnsi(output.stdout)

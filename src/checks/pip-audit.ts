@@ -4,8 +4,8 @@
 // dependencies (editable, unpinned) are not vulnerabilities and are not reported.
 // Exit code 1 means vulnerabilities AND every fatal error (network, resolution), so rc 1 without a JSON
 // report is a crash.
-import type {CheckDefinition, Finding, ParseResult} from './types.js'
-import {requirementArgs, requirementFile, type RequirementsParseContext, shortAdvisory} from './requirements.js'
+import type {ParseContext, CheckDefinition, Finding, ParseResult} from './types.js'
+import {requirementArgs, requirementFile, shortAdvisory} from './requirements.js'
 import {matchVersion, readJsonReport, toolError} from './tool-output.js'
 
 interface AuditedVulnerability {
@@ -45,7 +45,7 @@ export const pipAudit: CheckDefinition = {
   argv(files, settings) {
     return ['pip-audit', '-f', 'json', ...settings.args, ...requirementArgs(files, settings)]
   },
-  parse(output, context: RequirementsParseContext): ParseResult {
+  parse(output, context: ParseContext): ParseResult {
     if (output.exitCode !== 0 && output.exitCode !== 1) return toolError('pip-audit', output)
     const report = readJsonReport(output.stdout)
     const dependencies = report.ok ? dependenciesOf(report.value) : undefined

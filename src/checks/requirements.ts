@@ -4,11 +4,6 @@
 import type {CheckSettings, ParseContext} from './types.js'
 import {asOperand, toRepoPath} from './paths.js'
 
-export interface RequirementsParseContext extends ParseContext {
-  /** The requirement files the audit was run on (CheckSettings.requirements), relative to the root. */
-  requirements?: string[]
-}
-
 /** `-r a.txt -r b.txt`: the configured requirement files, else the files the caller selected. */
 export function requirementArgs(files: string[], settings: CheckSettings): string[] {
   const requirements = settings.requirements?.length ? settings.requirements : files
@@ -19,7 +14,7 @@ export function requirementArgs(files: string[], settings: CheckSettings): strin
  * The file to report a vulnerable package against: where the tool says it found the package when that is
  * inside the repository, else the (first) requirement file the audit was given.
  */
-export function requirementFile(context: RequirementsParseContext, reported?: string): string {
+export function requirementFile(context: ParseContext, reported?: string): string {
   const inRepo = reported === undefined ? undefined : toRepoPath(reported, context.root)
   if (inRepo !== undefined && !inRepo.startsWith('/') && !/^[A-Za-z]:\//.test(inRepo)) return inRepo
   return context.requirements?.[0] ?? inRepo ?? ''

@@ -7,8 +7,8 @@
 // the package is pinned). Ignored vulnerabilities are dropped: `ignored` is `false` in 2.0 but `{}` in
 // 3.6, so only `true` or a non-empty object counts as ignored.
 // Exit codes: 0 none found, 64 vulnerabilities (255 in 1.x); anything else is a failure, named below.
-import type {CheckDefinition, Finding, ParseResult, Severity} from './types.js'
-import {requirementArgs, requirementFile, type RequirementsParseContext, shortAdvisory} from './requirements.js'
+import type {ParseContext, CheckDefinition, Finding, ParseResult, Severity} from './types.js'
+import {requirementArgs, requirementFile, shortAdvisory} from './requirements.js'
 import {matchVersion, readJsonReport, toolError} from './tool-output.js'
 
 const EXIT_MEANINGS: Record<number, string> = {
@@ -84,7 +84,7 @@ function toFinding(vulnerability: Vulnerability): Finding {
   }
 }
 
-function fromV1(rows: unknown[], context: RequirementsParseContext): Vulnerability[] {
+function fromV1(rows: unknown[], context: ParseContext): Vulnerability[] {
   return rows.filter(Array.isArray).map(([name, spec, version, advisory, id, cvssv2, cvssv3]) => ({
     id: String(id),
     packageLabel: `${name} ${version}`,
@@ -95,7 +95,7 @@ function fromV1(rows: unknown[], context: RequirementsParseContext): Vulnerabili
   }))
 }
 
-function fromCheck(report: Json, context: RequirementsParseContext): Vulnerability[] {
+function fromCheck(report: Json, context: ParseContext): Vulnerability[] {
   const vulnerabilities = Array.isArray(report.vulnerabilities) ? report.vulnerabilities.filter(isObject) : []
   return vulnerabilities
     .filter((vulnerability) => !isIgnored(vulnerability.ignored))
@@ -119,7 +119,7 @@ function objects(value: unknown): Json[] {
   return Array.isArray(value) ? value.filter(isObject) : []
 }
 
-function fromScan(report: Json, context: RequirementsParseContext): Vulnerability[] {
+function fromScan(report: Json, context: ParseContext): Vulnerability[] {
   const results = isObject(report.scan_results) ? report.scan_results : {}
   const files = [...objects(results.files), ...objects(results.projects).flatMap((project) => objects(project.files))]
   return files.flatMap((file) => {
@@ -155,7 +155,7 @@ export const safety: CheckDefinition = {
   argv(files, settings) {
     return ['safety', 'check', '--json', ...settings.args, ...requirementArgs(files, settings)]
   },
-  parse(output, context: RequirementsParseContext): ParseResult {
+  parse(output, context: ParseContext): ParseResult {
     if (!FINDINGS_EXIT_CODES.has(output.exitCode)) {
       const meaning = EXIT_MEANINGS[output.exitCode]
       return toolError('safety', output, meaning ? `${meaning} (exit code ${output.exitCode})` : undefined)

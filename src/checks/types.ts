@@ -28,11 +28,15 @@ export interface ToolOutput {
   stderr: string
   exitCode: number
   durationMs: number
+  /** The contents of the check's declared output files (CheckDefinition.outputFiles), by name; absent when not written. */
+  files?: Record<string, string>
 }
 
 export interface ParseContext {
   /** The repository root as the runner saw it (tools may print absolute paths under it). */
   root: string
+  /** The requirement files a dependency audit ran on (its reports do not always say which). */
+  requirements?: string[]
 }
 
 export type ParseResult =
@@ -60,7 +64,13 @@ export interface CheckDefinition {
   inputs: 'python' | 'requirements'
   /** True when findings for a file depend on that file alone: it may be split into batches. */
   fileLocal: boolean
-  argv(files: string[], settings: CheckSettings): string[]
+  /**
+   * outputDir (always given by the pipeline): a fresh directory for this invocation's output files, writable by the tool and readable
+   * afterwards (the same path inside the tools container).
+   */
+  argv(files: string[], settings: CheckSettings, outputDir?: string): string[]
+  /** Files the tool writes into outputDir that the parser reads (a report the tool cannot print on a pipe). */
+  outputFiles?: string[]
   parse(output: ToolOutput, context: ParseContext): ParseResult
   /** Arguments that print the tool's version, and how to read it. */
   versionArgv: string[]

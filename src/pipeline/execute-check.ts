@@ -1,5 +1,8 @@
 // Runs one planned check through a runner: batches for file-local tools, the version probe alongside, every
 // batch parsed on its own, and the results merged into one CheckResult.
+import {readFile} from 'node:fs/promises'
+import path from 'node:path'
+
 import {isCicdError, PrerequisiteError} from '../errors.js'
 import type {Finding, ToolOutput} from '../checks/types.js'
 import type {Runner} from '../runners/types.js'
@@ -39,6 +42,11 @@ export async function executeCheck(planned: PlannedCheck, context: ExecuteContex
   }
 
   const run = (argv: string[]) => context.pool.run(() => context.runner.run({argv, cwd: context.root}))
+  const invoke = async (files: string[], index: number): Promise<ToolOutput> => {
+    const outputDir = await context.runner.outputDir(`${definition.id}-${index}`)
+    const output = await run(definition.argv(files, planned.settings, outputDir))
+    return definition.outputFiles ? {...output, files: await readOutputFiles(outputDir, definition.outputFiles)} : output
+  }
   const batches = definition.fileLocal ? splitIntoBatches(planned.files, context.parallelism) : [planned.files]
   const versionProbe = run([definition.tool, ...definition.versionArgv])
     .then((output) => definition.parseVersion(output))
@@ -46,7 +54,7 @@ export async function executeCheck(planned: PlannedCheck, context: ExecuteContex
 
   let outputs: ToolOutput[]
   try {
-    outputs = await Promise.all(batches.map((files) => run(definition.argv(files, planned.settings))))
+    outputs = await Promise.all(batches.map((files, index) => invoke(files, index)))
   } catch (error) {
     if (isCicdError(error)) throw error
     return {...base, toolPath, status: 'error', durationMs: elapsed(), findings: [], reason: `could not run ${definition.tool}: ${String(error)}`}
@@ -55,7 +63,7 @@ export async function executeCheck(planned: PlannedCheck, context: ExecuteContex
   const findings: Finding[] = []
   let score: number | undefined
   for (const output of outputs) {
-    const parsed = definition.parse(output, {root: context.root})
+    const parsed = definition.parse(output, {root: context.root, requirements: planned.settings.requirements})
     if (parsed.kind === 'error') {
       return {
         ...base,
@@ -65,7 +73,7 @@ export async function executeCheck(planned: PlannedCheck, context: ExecuteContex
         durationMs: elapsed(),
         findings: [],
         exitCode: output.exitCode,
-        reason: `${definition.tool} crashed (exit ${output.exitCode}): ${parsed.message}`,
+        reason: parsed.message,
       }
     }
     findings.push(...parsed.findings)
@@ -85,6 +93,13 @@ export async function executeCheck(planned: PlannedCheck, context: ExecuteContex
     score,
     exitCode: Math.max(...outputs.map((o) => o.exitCode)),
   }
+}
+
+async function readOutputFiles(dir: string, names: string[]): Promise<Record<string, string>> {
+  const entries = await Promise.all(
+    names.map(async (name) => [name, await readFile(path.join(dir, name), 'utf8').catch(() => undefined)] as const),
+  )
+  return Object.fromEntries(entries.filter((entry): entry is readonly [string, string] => entry[1] !== undefined))
 }
 
 /** A total order independent of the locale, so two runs over the same files list findings identically. */

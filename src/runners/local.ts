@@ -1,4 +1,8 @@
 // The local runner: tools from configuration, else from PATH, run with execa in the repository.
+import {mkdtemp, rm} from 'node:fs/promises'
+import os from 'node:os'
+import path from 'node:path'
+
 import {PrerequisiteError} from '../errors.js'
 import {CommandNotFound, execFile, findOnPath} from '../adapters/process.js'
 import type {ResolvedTool, RunRequest, Runner} from './types.js'
@@ -12,6 +16,7 @@ export interface LocalRunnerOptions {
 
 export function createLocalRunner(options: LocalRunnerOptions = {}): Runner {
   const resolved = new Map<string, Promise<ResolvedTool>>()
+  const outputDirs: string[] = []
 
   const resolve = (tool: string): Promise<ResolvedTool> => {
     let pending = resolved.get(tool)
@@ -41,7 +46,14 @@ export function createLocalRunner(options: LocalRunnerOptions = {}): Runner {
         throw error
       }
     },
-    async dispose() {},
+    async outputDir(label) {
+      const dir = await mkdtemp(path.join(os.tmpdir(), `cicd-${label.replaceAll(/[^\w.-]/g, '_')}-`))
+      outputDirs.push(dir)
+      return dir
+    },
+    async dispose() {
+      await Promise.all(outputDirs.splice(0).map((dir) => rm(dir, {recursive: true, force: true})))
+    },
   }
 }
 

@@ -26,6 +26,11 @@ export interface Runner {
   /** Resolves a tool to the executable that will run; throws PrerequisiteError when it is missing. */
   resolve(tool: string): Promise<ResolvedTool>
   run(request: RunRequest): Promise<ToolOutput>
+  /**
+   * A new empty directory for one invocation's output files: the tool writes it at the returned path and
+   * cicd reads it at the same path. Removed with the runner.
+   */
+  outputDir(label: string): Promise<string>
   /** Releases what the runner holds (the container); safe to call twice. */
   dispose(): Promise<void>
 }

@@ -7,7 +7,7 @@ const context = {root: '/home/dev/sandbox/proj'}
 
 describe('isort argv', () => {
   it('checks and diffs, settings.args before the files', () => {
-    expect(isort.argv(['a.py'], {args: ['--profile=black']})).toEqual(['isort', '--check-only', '--diff', '--profile=black', 'a.py'])
+    expect(isort.argv(['a.py'], {args: ['--profile=black']})).toEqual(['isort', '--check-only', '--diff', '--filter-files', '--profile=black', 'a.py'])
   })
 })
 
