@@ -52,23 +52,36 @@ export class GitFixture {
   /** A repository with one clean commit on main, pushed to the bare remote, and cicd's hook installed. */
   static async withHook(config: object = FLAKE8_ONLY): Promise<GitFixture> {
     const fixture = await GitFixture.empty()
-    fixture.write('.cicdrc.json', `${JSON.stringify(config, null, 2)}\n`)
-    fixture.write('pkg/__init__.py', '')
-    fixture.write('pkg/mod.py', CLEAN_MODULE)
-    await fixture.commitAll('initial')
-    await fixture.git(['push', '-q', 'origin', 'main'])
-    await fixture.cicd(['hooks', 'install'], {expect: 0})
-    return fixture
+    return fixture.settingUp(async () => {
+      fixture.write('.cicdrc.json', `${JSON.stringify(config, null, 2)}\n`)
+      fixture.write('pkg/__init__.py', '')
+      fixture.write('pkg/mod.py', CLEAN_MODULE)
+      await fixture.commitAll('initial')
+      await fixture.git(['push', '-q', 'origin', 'main'])
+      await fixture.cicd(['hooks', 'install'], {expect: 0})
+    })
   }
 
   /** An initialised repository with the bare remote as origin, and no commits. */
   static async empty(): Promise<GitFixture> {
     const fixture = new GitFixture()
-    await fixture.run('git', ['init', '-q', '--bare', '-b', 'main', fixture.remote], fixture.root, {expect: 0})
-    await fixture.run('git', ['init', '-q', '-b', 'main', fixture.work], fixture.root, {expect: 0})
-    await fixture.configureUser(fixture.work)
-    await fixture.git(['remote', 'add', 'origin', fixture.remote])
-    return fixture
+    return fixture.settingUp(async () => {
+      await fixture.run('git', ['init', '-q', '--bare', '-b', 'main', fixture.remote], fixture.root, {expect: 0})
+      await fixture.run('git', ['init', '-q', '-b', 'main', fixture.work], fixture.root, {expect: 0})
+      await fixture.configureUser(fixture.work)
+      await fixture.git(['remote', 'add', 'origin', fixture.remote])
+    })
+  }
+
+  /** Runs setup steps; if one fails, the temp dir goes before the error reaches the test. */
+  private async settingUp(steps: () => Promise<void>): Promise<this> {
+    try {
+      await steps()
+      return this
+    } catch (error) {
+      this.dispose()
+      throw error
+    }
   }
 
   async configureUser(cwd: string): Promise<void> {
