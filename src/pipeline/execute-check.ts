@@ -4,7 +4,8 @@ import {readFile} from 'node:fs/promises'
 import path from 'node:path'
 
 import {isCicdError, PrerequisiteError} from '../errors.js'
-import type {Finding, ToolOutput} from '../checks/types.js'
+import type {CheckDefinition, Finding, ToolOutput} from '../checks/types.js'
+import type {ToolVersionStore} from '../runners/tool-versions.js'
 import type {Runner} from '../runners/types.js'
 import type {CheckResult} from './result.js'
 import {splitIntoBatches} from './batches.js'
@@ -19,6 +20,7 @@ export interface ExecuteContext {
   parallelism: number
   /** pylint's score gate from configuration. */
   pylint: {failUnder: number; scoreGate: 'block' | 'warn'}
+  versions: ToolVersionStore
   /** Called when a tool is missing, so the run can exit 3 after reporting every check. */
   onMissingTool(error: PrerequisiteError): void
 }
@@ -48,9 +50,7 @@ export async function executeCheck(planned: PlannedCheck, context: ExecuteContex
     return definition.outputFiles ? {...output, files: await readOutputFiles(outputDir, definition.outputFiles)} : output
   }
   const batches = definition.fileLocal ? splitIntoBatches(planned.files, context.parallelism) : [planned.files]
-  const versionProbe = run([definition.tool, ...definition.versionArgv])
-    .then((output) => definition.parseVersion(output))
-    .catch(() => undefined)
+  const versionProbe = toolVersion(definition, context, run).catch(() => undefined)
 
   let outputs: ToolOutput[]
   try {
@@ -93,6 +93,19 @@ export async function executeCheck(planned: PlannedCheck, context: ExecuteContex
     score,
     exitCode: Math.max(...outputs.map((o) => o.exitCode)),
   }
+}
+
+async function toolVersion(
+  definition: CheckDefinition,
+  context: ExecuteContext,
+  run: (argv: string[]) => Promise<ToolOutput>,
+): Promise<string | undefined> {
+  const identity = await context.runner.identify(definition.tool)
+  const known = context.versions.get(identity)
+  if (known) return known
+  const version = definition.parseVersion(await run([definition.tool, ...definition.versionArgv]))
+  if (version) context.versions.set(identity, version)
+  return version
 }
 
 async function readOutputFiles(dir: string, names: string[]): Promise<Record<string, string>> {

@@ -1,5 +1,5 @@
 // The local runner: tools from configuration, else from PATH, run with execa in the repository.
-import {mkdtemp, rm} from 'node:fs/promises'
+import {mkdtemp, realpath, rm, stat} from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 
@@ -45,6 +45,11 @@ export function createLocalRunner(options: LocalRunnerOptions = {}): Runner {
         if (error instanceof CommandNotFound) throw missingTool(tool, path)
         throw error
       }
+    },
+    async identify(tool) {
+      const real = await realpath((await resolve(tool)).path)
+      const {size, mtimeMs} = await stat(real)
+      return `local:${real}:${size}:${mtimeMs}`
     },
     async outputDir(label) {
       const dir = await mkdtemp(path.join(os.tmpdir(), `cicd-${label.replaceAll(/[^\w.-]/g, '_')}-`))

@@ -26,6 +26,8 @@ export interface Runner {
   /** Resolves a tool to the executable that will run; throws PrerequisiteError when it is missing. */
   resolve(tool: string): Promise<ResolvedTool>
   run(request: RunRequest): Promise<ToolOutput>
+  /** A string that changes whenever the tool's executable does (to remember its version safely). */
+  identify(tool: string): Promise<string>
   /**
    * A new empty directory for one invocation's output files: the tool writes it at the returned path and
    * cicd reads it at the same path. Removed with the runner.

@@ -20,6 +20,7 @@ import type {PhaseResult, RunResult} from '../pipeline/result.js'
 import {runScheduled, type OutputMode} from '../pipeline/scheduler.js'
 import {runExitCode, worstStatus} from '../pipeline/verdict.js'
 import {selectRunner} from '../runners/select.js'
+import {openToolVersionStore} from '../runners/tool-versions.js'
 
 export interface CheckOptions {
   cwd: string
@@ -71,6 +72,7 @@ export async function runCheck(options: CheckOptions): Promise<RunResult> {
   })
   options.terminal.error(`runner: ${runner.description}`)
 
+  const versions = await openToolVersionStore()
   const missing: PrerequisiteError[] = []
   const pool = new Pool(parallelism)
   const phaseResults: PhaseResult[] = []
@@ -86,6 +88,7 @@ export async function runCheck(options: CheckOptions): Promise<RunResult> {
             root,
             parallelism,
             pylint: {failUnder: config.checks.pylint.failUnder, scoreGate: config.checks.pylint.scoreGate},
+            versions,
             onMissingTool: (error) => missing.push(error),
           }),
         options.output,
@@ -98,7 +101,7 @@ export async function runCheck(options: CheckOptions): Promise<RunResult> {
       })
     }
   } finally {
-    await runner.dispose()
+    await Promise.all([runner.dispose(), versions.flush()])
   }
   for (const error of missing) {
     options.terminal.error(`Error: ${error.message}`)

@@ -1,0 +1,54 @@
+import {chmod, mkdtemp, rm, stat, writeFile} from 'node:fs/promises'
+import os from 'node:os'
+import path from 'node:path'
+import {afterEach, beforeEach, describe, expect, it} from 'vitest'
+
+import {PrerequisiteError} from '../../../src/errors.js'
+import {createLocalRunner} from '../../../src/runners/local.js'
+
+describe('local runner', () => {
+  let dir: string
+  beforeEach(async () => {
+    dir = await mkdtemp(path.join(os.tmpdir(), 'cicd-local-'))
+  })
+  afterEach(() => rm(dir, {recursive: true, force: true}))
+
+  it('runs a configured executable with separate streams and its exit code', async () => {
+    const tool = path.join(dir, 'fake tool')
+    await writeFile(tool, '#!/bin/sh\necho "out $1"\necho "err" >&2\nexit 3\n')
+    await chmod(tool, 0o755)
+    const runner = createLocalRunner({paths: {fake: tool}})
+    const output = await runner.run({argv: ['fake', 'ünï côdé.py'], cwd: dir})
+    expect(output).toMatchObject({stdout: 'out ünï côdé.py\n', stderr: 'err\n', exitCode: 3})
+    expect((await runner.resolve('fake')).path).toBe(tool)
+  })
+
+  it('says how to get a missing tool (exit 3)', async () => {
+    const runner = createLocalRunner({paths: {flake8: path.join(dir, 'nope')}})
+    const error = await runner.resolve('flake8').catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(PrerequisiteError)
+    expect((error as PrerequisiteError).exitCode).toBe(3)
+    expect((error as PrerequisiteError).message).toContain('checks.flake8.path')
+    expect((error as PrerequisiteError).nextSteps.join('\n')).toContain('--skip flake8')
+  })
+
+  it('identifies an executable by path, size and time, so an upgrade changes the identity', async () => {
+    const tool = path.join(dir, 'tool')
+    await writeFile(tool, '#!/bin/sh\n')
+    await chmod(tool, 0o755)
+    const runner = createLocalRunner({paths: {tool}})
+    const before = await runner.identify('tool')
+    await writeFile(tool, '#!/bin/sh\necho new\n')
+    expect(await createLocalRunner({paths: {tool}}).identify('tool')).not.toBe(before)
+  })
+
+  it('gives each invocation its own output directory and removes them all on dispose', async () => {
+    const runner = createLocalRunner()
+    const a = await runner.outputDir('pylint-0')
+    const b = await runner.outputDir('pylint-0')
+    expect(a).not.toBe(b)
+    await runner.dispose()
+    await expect(stat(a)).rejects.toThrow()
+    await expect(stat(b)).rejects.toThrow()
+  })
+})
