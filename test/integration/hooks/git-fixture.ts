@@ -1,7 +1,7 @@
 // Real git repositories for the hook tests: a bare remote and a clone-like working repository in a temp
 // dir, a `cicd` on PATH that runs this checkout's bin/run.js, and a snapshot of everything a hook must
 // never touch (status, stash, index, the bytes of every file).
-import {spawn} from 'node:child_process'
+import {execFileSync, spawn} from 'node:child_process'
 import {chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync} from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
@@ -172,7 +172,18 @@ export class GitFixture {
     }
   }
 
+  /** Removes the temp dir, and any worktree a failed test left outside it (the hook's temporary ones). */
   dispose(): void {
+    let listed = ''
+    try {
+      listed = execFileSync('git', ['worktree', 'list', '--porcelain'], {cwd: this.work, env: this.env, encoding: 'utf8'})
+    } catch {
+      // No repository yet: nothing registered.
+    }
+    for (const line of listed.split('\n')) {
+      const worktree = line.startsWith('worktree ') ? line.slice('worktree '.length) : undefined
+      if (worktree && !worktree.startsWith(`${this.root}${path.sep}`)) rmSync(worktree, {recursive: true, force: true})
+    }
     rmSync(this.root, {recursive: true, force: true})
   }
 }

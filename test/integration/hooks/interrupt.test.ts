@@ -43,16 +43,21 @@ it('leaves no registered temporary worktree when the push is interrupted mid-che
   root.write('notes.txt', 'draft\n')
 
   const push = root.spawnPush(['origin', 'feature/interrupted'])
-  await until(async () => existsSync(running), 60_000, `the check to start (stderr so far: ${push.stderr()})`)
-  const during = await root.worktrees()
-  expect(during).toHaveLength(2)
-  const temporary = during[1]!
-  expect(temporary.startsWith(path.join(process.env.TMPDIR ?? '/tmp', 'cicd-pre-push-'))).toBe(true)
+  try {
+    await until(async () => existsSync(running), 60_000, `the check to start (stderr so far: ${push.stderr()})`)
+    const during = await root.worktrees()
+    expect(during).toHaveLength(2)
+    const temporary = during[1]!
+    expect(path.basename(temporary)).toMatch(/^cicd-pre-push-/)
 
-  process.kill(-push.child.pid!, 'SIGINT')
-  expect(await push.exited).not.toBe(0)
-  // The hook's own cleanup may finish a moment after git has exited.
-  await until(async () => (await root.worktrees()).length === 1 && !existsSync(temporary), 20_000, 'the temporary worktree to go')
-  expect(await root.worktrees()).toEqual([root.work])
-  expect(await root.remoteHas('refs/heads/feature/interrupted')).toBe(false)
+    process.kill(-push.child.pid!, 'SIGINT')
+    expect(await push.exited).not.toBe(0)
+    // The hook's own cleanup may finish a moment after git has exited.
+    await until(async () => (await root.worktrees()).length === 1 && !existsSync(temporary), 20_000, 'the temporary worktree to go')
+    expect(await root.worktrees()).toEqual([root.work])
+    expect(await root.remoteHas('refs/heads/feature/interrupted')).toBe(false)
+  } finally {
+    // Whatever failed above, nothing this test started may outlive it.
+    if (push.child.exitCode === null && push.child.signalCode === null) process.kill(-push.child.pid!, 'SIGKILL')
+  }
 })
