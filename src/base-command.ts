@@ -59,20 +59,18 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     await this.cleanup.runAll()
     if (error instanceof ExitWithCode) throw new Errors.ExitError(error.exitCode)
     if (isCicdError(error)) {
-      this.terminal.error(`Error: ${error.message}`)
-      for (const step of error.nextSteps) this.terminal.error(`  → ${step}`)
-      if (this.flags?.verbose && error.stack) this.terminal.error(error.stack)
+      this.terminal.problem(error.message, error.nextSteps)
+      if (this.flags?.verbose && error.stack) this.terminal.debug(error.stack)
       throw new Errors.ExitError(error.exitCode)
     }
     if (error instanceof Errors.CLIError || error.oclif?.exit !== undefined) {
       // Flag and argument parsing problems: oclif's message names the flag; the exit code is ours.
       if (error instanceof Errors.ExitError) throw error
-      this.terminal.error(`Error: ${error.message}`)
-      this.terminal.error(`  → See: ${this.config.bin} ${this.id?.replaceAll(':', ' ') ?? ''} --help`)
+      this.terminal.problem(error.message, [`See: ${this.config.bin} ${this.id?.replaceAll(':', ' ') ?? ''} --help`])
       throw new Errors.ExitError(error.oclif?.exit === 1 ? ExitCode.usage : (error.oclif?.exit ?? ExitCode.usage))
     }
-    this.terminal.error(`Error: ${error.message} (this is a bug in cicd; run again with --verbose and report it)`)
-    if (this.flags?.verbose && error.stack) this.terminal.error(error.stack)
+    this.terminal.problem(`${error.message} (this is a bug in cicd; run again with --verbose and report it)`)
+    if (this.flags?.verbose && error.stack) this.terminal.debug(error.stack)
     throw new Errors.ExitError(ExitCode.checkFailed)
   }
 

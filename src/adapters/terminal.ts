@@ -7,6 +7,8 @@ export interface Terminal {
   out(text: string): void
   /** A progress, warning or error line (stderr). */
   error(text: string): void
+  /** An error and what to do about it (stderr): shown whatever --quiet or --json say. */
+  problem(message: string, nextSteps?: string[]): void
   /** Only with --verbose (stderr). */
   debug(text: string): void
   readonly color: ChalkInstance
@@ -21,7 +23,11 @@ export function createTerminal(options: {verbose?: boolean; quiet?: boolean; jso
   return {
     out: (text) => process.stdout.write(`${text}\n`),
     error: (text) => {
-      if (!(options.quiet || options.json) || text.startsWith('Error')) process.stderr.write(`${text}\n`)
+      if (!(options.quiet || options.json)) process.stderr.write(`${text}\n`)
+    },
+    problem: (message, nextSteps = []) => {
+      process.stderr.write(`${color.red('Error:')} ${message}\n`)
+      for (const step of nextSteps) process.stderr.write(`  → ${step}\n`)
     },
     debug: (text) => {
       if (options.verbose) process.stderr.write(`${color.dim(text)}\n`)

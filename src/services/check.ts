@@ -103,10 +103,7 @@ export async function runCheck(options: CheckOptions): Promise<RunResult> {
   } finally {
     await Promise.all([runner.dispose(), versions.flush()])
   }
-  for (const error of missing) {
-    options.terminal.error(`Error: ${error.message}`)
-    for (const step of error.nextSteps) options.terminal.error(`  → ${step}`)
-  }
+  for (const error of missing) options.terminal.problem(error.message, error.nextSteps)
 
   const exitCode = runExitCode(phaseResults, missing.length > 0)
   return {
