@@ -4,7 +4,7 @@ import path from 'node:path'
 
 import {afterEach, describe, expect, it} from 'vitest'
 
-import {CLEAN_MODULE, GitFixture, LINT_ERROR_MODULE} from './git-fixture.js'
+import {CLEAN_MODULE, CLI, GitFixture, LINT_ERROR_MODULE} from './git-fixture.js'
 
 const ZERO = '0'.repeat(40)
 const fixtures: GitFixture[] = []
@@ -169,6 +169,16 @@ describe('the pre-push hook checks exactly what is pushed', () => {
 })
 
 describe('cicd hooks run pre-push with bad input', () => {
+  it('refuses to read refs from a terminal, exit 2, saying how to use it', async () => {
+    const repository = await repo()
+    // util-linux `script` gives the command a pseudo-terminal as stdin, like running it by hand.
+    const command = `${JSON.stringify(process.execPath)} ${JSON.stringify(CLI)} hooks run pre-push origin ${JSON.stringify(repository.remote)}`
+    const run = await repository.run('script', ['-qec', command, '/dev/null'], repository.work)
+    expect(run.status).toBe(2)
+    expect(run.stdout).toContain('stdin is a terminal')
+    expect(run.stdout).toContain('cicd hooks install')
+  })
+
   it('treats an empty stdin as nothing to push', async () => {
     const repository = await repo()
     const run = await repository.cicd(['hooks', 'run', 'pre-push', 'origin', repository.remote], {input: ''})
