@@ -11,7 +11,6 @@ import {classifyHookFile, HOOK_NAMES, renderHookScript, type HookName, type Hook
 export interface HooksOptions {
   git: GitRepository
   files: HookFiles
-  hooks?: readonly HookName[]
 }
 
 export type HookState = 'missing' | 'current' | 'outdated' | 'edited' | 'foreign'
@@ -80,7 +79,7 @@ function editedError(file: string, chained: string, action: 'overwrite' | 'remov
 export async function installHooks(options: HooksOptions & {force?: boolean}): Promise<InstallResult[]> {
   const {location} = await locate(options.git)
   const results: InstallResult[] = []
-  for (const hook of options.hooks ?? HOOK_NAMES) {
+  for (const hook of HOOK_NAMES) {
     const file = hookFile(location, hook)
     const chained = chainedFile(location, hook)
     const script = renderHookScript(hook, location.style)
@@ -112,7 +111,7 @@ export async function installHooks(options: HooksOptions & {force?: boolean}): P
 export async function uninstallHooks(options: HooksOptions & {force?: boolean}): Promise<UninstallResult[]> {
   const {location} = await locate(options.git)
   const results: UninstallResult[] = []
-  for (const hook of options.hooks ?? HOOK_NAMES) {
+  for (const hook of HOOK_NAMES) {
     const file = hookFile(location, hook)
     const chained = chainedFile(location, hook)
     const state = await readState(options.files, file, hook, location.style)
@@ -135,7 +134,7 @@ export async function uninstallHooks(options: HooksOptions & {force?: boolean}):
 export async function hooksStatus(options: HooksOptions): Promise<HookStatus[]> {
   const {location, commonHooksDir} = await locate(options.git)
   const statuses: HookStatus[] = []
-  for (const hook of options.hooks ?? HOOK_NAMES) {
+  for (const hook of HOOK_NAMES) {
     const file = hookFile(location, hook)
     const chained = chainedFile(location, hook)
     const state = await readState(options.files, file, hook, location.style)

@@ -86,6 +86,7 @@ export function recordingTerminal() {
   const terminal: Terminal = {
     out: (text) => lines.push(text),
     error: (text) => lines.push(text),
+    problem: (message, nextSteps = []) => lines.push(`Error: ${message}`, ...nextSteps.map((step) => `  → ${step}`)),
     debug: () => {},
     color: new Chalk({level: 0}),
     isTTY: false,
