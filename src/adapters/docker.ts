@@ -76,6 +76,8 @@ export interface DockerAdapter {
   /** Whether the engine answers at all (no error): for `--runner auto` and `cicd doctor`. */
   reachable(timeoutMs?: number): Promise<boolean>
   imageExists(reference: string): Promise<boolean>
+  /** The image's content id (sha256:…), or undefined when the engine does not have it. */
+  imageId(reference: string): Promise<string | undefined>
   /** Creates and starts a container; returns its id. */
   runContainer(spec: ContainerSpec): Promise<string>
   exec(containerId: string, request: ExecRequest): Promise<ExecResult>
@@ -146,6 +148,16 @@ export function createDockerAdapter(options: DockerAdapterOptions = {}): DockerA
       await pingWithOptions.call(engine, {abortSignal: AbortSignal.timeout(timeoutMs)})
     })
 
+  const imageId = (reference: string): Promise<string | undefined> =>
+    call(async (engine) => {
+      try {
+        return (await engine.getImage(reference).inspect()).Id
+      } catch (error) {
+        if (statusOf(error) === 404) return undefined
+        throw error
+      }
+    })
+
   return {
     host,
     ping,
@@ -158,16 +170,8 @@ export function createDockerAdapter(options: DockerAdapterOptions = {}): DockerA
       }
     },
 
-    imageExists: (reference) =>
-      call(async (engine) => {
-        try {
-          await engine.getImage(reference).inspect()
-          return true
-        } catch (error) {
-          if (statusOf(error) === 404) return false
-          throw error
-        }
-      }),
+    imageId,
+    imageExists: async (reference) => (await imageId(reference)) !== undefined,
 
     runContainer: (spec) =>
       call(async (engine) => {

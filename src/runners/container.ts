@@ -2,7 +2,9 @@
 // the same absolute path as on the host (so tools print the same paths as the local runner), no network,
 // the caller's uid; each tool is one exec into it, so the container's start-up is paid once.
 import {randomBytes} from 'node:crypto'
-import {hostname} from 'node:os'
+import {chown, mkdtemp, rm} from 'node:fs/promises'
+import os from 'node:os'
+import path from 'node:path'
 
 import {createDockerAdapter, isEngineUnreachable, type DockerAdapter} from '../adapters/docker.js'
 import {CicdError, ExitCode, PrerequisiteError} from '../errors.js'
@@ -39,6 +41,8 @@ export interface ContainerRunner extends Runner {
 export const RUN_LABEL = 'cicd.run'
 export const PID_LABEL = 'cicd.pid'
 export const HOST_LABEL = 'cicd.host'
+/** The run's output directory on the host, so that whoever removes an orphaned container removes it too. */
+export const OUTPUT_LABEL = 'cicd.output'
 
 const DEFAULT_LIFETIME_SECONDS = 2 * 60 * 60
 
@@ -46,30 +50,53 @@ export async function createContainerRunner(options: ContainerRunnerOptions): Pr
   const docker = options.docker ?? createDockerAdapter()
   const {image, root} = options
   await docker.ping()
-  if (!(await docker.imageExists(image))) throw imageMissing(image, docker.host)
+  const imageId = await docker.imageId(image)
+  if (!imageId) throw imageMissing(image, docker.host)
   await removeOrphans(docker)
 
   const runId = randomBytes(6).toString('hex')
   const name = `cicd-run-${runId}`
-  const user = `${options.uid ?? process.getuid?.() ?? 0}:${options.gid ?? process.getgid?.() ?? 0}`
+  const uid = options.uid ?? process.getuid?.() ?? 0
+  const gid = options.gid ?? process.getgid?.() ?? 0
+  const user = `${uid}:${gid}`
+  // Tools that write report files write them here: mounted writable at the same path, so cicd reads
+  // them where the tool wrote them.
+  const outputRoot = await mkdtemp(path.join(os.tmpdir(), `cicd-run-${runId}-`))
+  // Another uid than ours (only root may ask for one) must own what it writes into.
+  const giveToRunUser = async (dir: string): Promise<string> => {
+    if (uid !== process.getuid?.() || gid !== process.getgid?.()) await chown(dir, uid, gid)
+    return dir
+  }
+  await giveToRunUser(outputRoot).catch(async (error: unknown) => {
+    await rm(outputRoot, {recursive: true, force: true})
+    throw error
+  })
   const creating = docker.runContainer({
     name,
-    image,
+    // By id: the tag may move while this run uses the image, and identify() vouches for this content.
+    image: imageId,
     cmd: ['sleep', String(options.lifetimeSeconds ?? DEFAULT_LIFETIME_SECONDS)],
     user,
     workingDir: root,
     // Tools write their caches under HOME, and the caller's uid may have no home in the image.
     env: {HOME: '/tmp'},
-    labels: {[RUN_LABEL]: runId, [PID_LABEL]: String(process.pid), [HOST_LABEL]: hostname()},
-    mounts: [{source: root, target: root, readOnly: true}],
+    labels: {[RUN_LABEL]: runId, [PID_LABEL]: String(process.pid), [HOST_LABEL]: os.hostname(), [OUTPUT_LABEL]: outputRoot},
+    mounts: [
+      {source: root, target: root, readOnly: true},
+      {source: outputRoot, target: outputRoot, readOnly: false},
+    ],
     networkMode: options.network ?? 'none',
     autoRemove: true,
   })
   // Registered before the engine answers: an interrupt during the (slow, on vfs) creation must still
   // remove the container, so the cleanup waits for the creation to settle and removes it by name.
   const release = options.cleanup.add(`tools container ${name}`, async () => {
-    await creating.catch(() => undefined)
-    await docker.removeContainer(name)
+    try {
+      await creating.catch(() => undefined)
+      await docker.removeContainer(name)
+    } finally {
+      await rm(outputRoot, {recursive: true, force: true})
+    }
   })
   let containerId: string
   try {
@@ -150,6 +177,9 @@ export async function createContainerRunner(options: ContainerRunnerOptions): Pr
       }
       return output
     },
+    // An image id names its content, so a tool's path in it names one executable for good.
+    identify: async (tool) => `container:${imageId}:${(await resolve(tool)).path}`,
+    outputDir: async (label) => giveToRunUser(await mkdtemp(path.join(outputRoot, `${label.replaceAll(/[^\w.-]/g, '_')}-`))),
     async dispose() {
       disposed = true
       await release()
@@ -176,13 +206,23 @@ function imageMissing(image: string, host: string): PrerequisiteError {
 }
 
 /**
- * Removes containers left by a cicd on this machine that no longer runs (killed with SIGKILL, or a
- * machine crash): their lifetime bound would remove them eventually, this does it now.
+ * Removes containers (and their output directories) left by a cicd on this machine that no longer runs
+ * (killed with SIGKILL, or a machine crash): their lifetime bound would remove them eventually, this does
+ * it now.
  */
 async function removeOrphans(docker: DockerAdapter): Promise<void> {
-  const mine = await docker.listContainers({[RUN_LABEL]: undefined, [HOST_LABEL]: hostname()})
+  const mine = await docker.listContainers({[RUN_LABEL]: undefined, [HOST_LABEL]: os.hostname()})
   const orphans = mine.filter((container) => !isAlive(Number(container.labels[PID_LABEL])))
-  await Promise.all(orphans.map((container) => docker.removeContainer(container.id)))
+  await Promise.all(
+    orphans.map(async (container) => {
+      await docker.removeContainer(container.id)
+      const output = container.labels[OUTPUT_LABEL]
+      // Only a directory this runner could have made: a label is not a licence to delete anything.
+      if (output && path.dirname(output) === os.tmpdir() && /^cicd-run-[0-9a-f]{12}-/.test(path.basename(output))) {
+        await rm(output, {recursive: true, force: true})
+      }
+    }),
+  )
 }
 
 function isAlive(pid: number): boolean {

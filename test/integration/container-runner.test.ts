@@ -2,7 +2,7 @@
 // read-only repository, no network, and no container left behind by dispose, a signal, a SIGKILL, or an
 // engine that goes away.
 import {execa} from 'execa'
-import {chmod, mkdir, mkdtemp, rm, writeFile} from 'node:fs/promises'
+import {chmod, mkdir, mkdtemp, readFile, rm, stat, writeFile} from 'node:fs/promises'
 import net from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
@@ -60,6 +60,7 @@ describe('the container runner', () => {
     expect(inside.stdout.trim()).toBe(local.stdout.trim())
     expect(await runner.resolve('flake8')).toEqual({name: 'flake8', path: '/usr/bin/flake8'})
     expect(runner.description).toContain(TEST_TOOLS_IMAGE)
+    expect(await runner.identify('flake8')).toBe(`container:${await docker.imageId(TEST_TOOLS_IMAGE)}:/usr/bin/flake8`)
   })
 
   it('reports the same flake8 findings, paths included, as flake8 on the host', async () => {
@@ -75,6 +76,14 @@ describe('the container runner', () => {
     const localRelative = await execa('/usr/bin/flake8', ['pkg'], {cwd: root, reject: false})
     expect(relative.stdout).toBe(localRelative.stdout + '\n')
     expect(relative.stdout.split('\n').filter(Boolean).length).toBeGreaterThanOrEqual(4)
+  })
+
+  it('gives each invocation an output directory the tool writes and cicd reads at the same path', async () => {
+    const dir = await runner.outputDir('bandit-0')
+    const output = await runner.run({argv: ['sh', '-c', 'echo \'{"results": []}\' > "$1/report.json"', 'sh', dir], cwd: root})
+    expect(output.exitCode).toBe(0)
+    expect(await readFile(path.join(dir, 'report.json'), 'utf8')).toBe('{"results": []}\n')
+    expect(await runner.outputDir('bandit-0')).not.toBe(dir)
   })
 
   it('keeps stdout and stderr apart and returns the exit code', async () => {
@@ -165,35 +174,44 @@ describe('the run container’s lifetime', () => {
   describe('after a run killed with SIGKILL, the next run', () => {
     const stack = new CleanupStack()
     let orphanRunId: string
+    let orphanOutput: string
     let next: ContainerRunner
+    let outputDir: string
 
     beforeAll(async () => {
       const child = startChild()
-      orphanRunId = (await child.ready).runId
+      ;({runId: orphanRunId, outputRoot: orphanOutput} = await child.ready)
       child.process.kill('SIGKILL')
       await child.process
-      // Nothing could clean up: the container outlives its run.
+      // Nothing could clean up: the container and its output directory outlive the run.
       expect(await runContainers(docker, orphanRunId)).toHaveLength(1)
+      expect((await stat(orphanOutput)).isDirectory()).toBe(true)
       next = await createContainerRunner({root, image: TEST_TOOLS_IMAGE, cleanup: stack, docker, uid: 4321, gid: 4322})
     })
     afterAll(() => stack.runAll())
 
-    it('removes the container the killed run left', async () => {
+    it('removes the container and the output directory the killed run left', async () => {
       expect(await runContainers(docker, orphanRunId)).toEqual([])
+      await expect(stat(orphanOutput)).rejects.toThrow(/ENOENT/)
       expect(await runContainers(docker, next.runId)).toHaveLength(1)
     })
 
     it('runs tools as the given uid and gid, with a writable HOME for their caches', async () => {
       const written = await next.run({argv: ['sh', '-c', 'touch /tmp/cicd-owned && stat -c %u:%g /tmp/cicd-owned && echo "$HOME"'], cwd: root})
       expect(written.stdout).toBe('4321:4322\n/tmp\n')
+      outputDir = await next.outputDir('report')
+      const report = await next.run({argv: ['touch', path.join(outputDir, 'report.json')], cwd: root})
+      expect(report.exitCode).toBe(0)
+      expect((await stat(path.join(outputDir, 'report.json'))).uid).toBe(4321)
       // pylint writes its cache under HOME, for a uid the image has no account for.
       const pylint = await next.run({argv: ['pylint', '--disable=all', '--enable=unused-import', 'pkg'], cwd: root})
       expect(pylint.stdout).toMatch(/pkg[/]messy\.py:1:0: W0611: Unused import os/)
     })
 
-    it('is removed by dispose, which may be called twice', async () => {
+    it('is removed by dispose with its output directories, and dispose may be called twice', async () => {
       await next.dispose()
       expect(await runContainers(docker, next.runId)).toEqual([])
+      await expect(stat(outputDir)).rejects.toThrow(/ENOENT/)
       expect(stack.size).toBe(0)
       await next.dispose()
     })
@@ -228,6 +246,7 @@ describe('engine and image problems', () => {
     const proxy = await startEngineProxy(workDir)
     const stack = new CleanupStack()
     const viaProxy = await createContainerRunner({root, image: TEST_TOOLS_IMAGE, cleanup: stack, docker: createDockerAdapter({host: proxy.host})})
+    const outputDir = await viaProxy.outputDir('report')
     try {
       const running = viaProxy.run({argv: ['sleep', '60'], cwd: root}).catch((caught: unknown) => caught)
       await new Promise((resolve) => setTimeout(resolve, 1500))
@@ -237,10 +256,15 @@ describe('engine and image problems', () => {
       expect((error as PrerequisiteError).exitCode).toBe(3)
       expect((error as PrerequisiteError).message).toBe(`The Docker engine at ${proxy.host} stopped answering while sleep ran.`)
     } finally {
-      // The engine is still there for everyone else: remove the container through it.
+      const failures: string[] = []
+      await stack.runAll((label) => failures.push(label))
+      // Cleanup could not reach the engine either (its output directory is gone all the same); the engine
+      // is still there for everyone else, so remove the container through it.
+      expect(failures).toEqual([`tools container cicd-run-${viaProxy.runId}`])
       await docker.removeContainer(viaProxy.containerId)
     }
     expect(await runContainers(docker, viaProxy.runId)).toEqual([])
+    await expect(stat(outputDir)).rejects.toThrow(/ENOENT/)
   })
 })
 
@@ -255,6 +279,7 @@ function median(values: number[]): number {
  */
 function startChild() {
   const script = `
+    import path from 'node:path'
     import {CleanupStack} from ${JSON.stringify(path.join(REPO_ROOT, 'src/lifecycle/cleanup.ts'))}
     import {createContainerRunner} from ${JSON.stringify(path.join(REPO_ROOT, 'src/runners/container.ts'))}
     import {createDockerAdapter} from ${JSON.stringify(path.join(REPO_ROOT, 'src/adapters/docker.ts'))}
@@ -267,7 +292,7 @@ function startChild() {
     }
     const docker = createDockerAdapter({host: ${JSON.stringify(testDockerHost())}})
     const runner = await createContainerRunner({root: ${JSON.stringify(root)}, image: ${JSON.stringify(TEST_TOOLS_IMAGE)}, cleanup, docker})
-    console.log(JSON.stringify({runId: runner.runId}))
+    console.log(JSON.stringify({runId: runner.runId, outputRoot: path.dirname(await runner.outputDir('probe'))}))
     await runner.run({argv: ['sleep', '300'], cwd: ${JSON.stringify(root)}})
   `
   const child = execa('node', ['--import', 'tsx', '--input-type=module', '-e', script], {
@@ -277,13 +302,13 @@ function startChild() {
     // execa would follow our SIGTERM with a SIGKILL after 5 s: removing a container on vfs can take longer.
     forceKillAfterDelay: false,
   })
-  const ready = new Promise<{runId: string}>((resolve, reject) => {
+  const ready = new Promise<{runId: string; outputRoot: string}>((resolve, reject) => {
     let buffered = ''
     child.stdout!.on('data', (chunk: Buffer) => {
       buffered += chunk.toString()
       const line = buffered.split('\n').find((candidate) => candidate.startsWith('{'))
       // The exec starts right after the line is printed; give it a moment to be running.
-      if (line) setTimeout(() => resolve(JSON.parse(line) as {runId: string}), 1000)
+      if (line) setTimeout(() => resolve(JSON.parse(line) as {runId: string; outputRoot: string}), 1000)
     })
     child.then((result) => reject(new Error(`the child ended before it was ready: ${result.stderr}`)), reject)
   })
