@@ -1,0 +1,372 @@
+// The content-addressed result cache the check pipeline consults: content ids for the files a run reads,
+// per-file entries for file-local tools, pylint's per-file and whole-repository entries, and entries keyed
+// by all of a check's inputs. Every file's findings are stored under a key of its own (shared by all
+// branches and worktrees), and each check's last run is also kept as one entry, so an unchanged
+// repository is answered with a handful of reads however many files it has.
+import {readFile} from 'node:fs/promises'
+import os from 'node:os'
+import path from 'node:path'
+
+import {type GitObjects, openGitObjects} from '../adapters/git-objects.js'
+import type {Finding} from '../checks/types.js'
+import {buildImportGraph, closureKeys} from './import-graph.js'
+import {type ContentIds, digest, fileKey, namedKey, type ScopeInput, scopeKey, wholeInputKey} from './keys.js'
+import {
+  crossModuleArgs,
+  customisesEvaluation,
+  isCrossModule,
+  parseEnabledMessages,
+  PER_FILE_ARGS,
+  pylintScore,
+} from './pylint-split.js'
+import {type ImportStatement, scanImports} from './python-imports.js'
+import {type CacheStore, openCacheStore} from './store.js'
+
+export interface ResultCacheOptions {
+  /** The project root: every path the cache sees is relative to it. */
+  root: string
+  /** false (`--no-cache`, `cache.enabled: false`): every lookup misses and nothing is read or written. */
+  enabled: boolean
+  maxSizeMb: number
+  /** `cache.dir`, absolute or relative to the root; by default git's common dir, else the XDG cache. */
+  dir?: string
+  cicdVersion: string
+  /** Where the one warning of an unusable cache goes (stderr). */
+  warn(message: string): void
+  git?: GitObjects
+}
+
+export type CheckScope = Omit<ScopeInput, 'cicdVersion' | 'extra'>
+
+export interface FileLookup {
+  /** Stored findings of the files whose content and scope are unchanged. */
+  hits: Map<string, Finding[]>
+  /** The files to run the tool on. */
+  misses: string[]
+  /**
+   * Stores the findings of a run on exactly `misses` (call only when every batch parsed without a tool
+   * error). Returns false when nothing was stored: a finding named a file outside `misses` (or none), so
+   * it cannot be filed under one.
+   */
+  save(findings: readonly Finding[]): Promise<boolean>
+}
+
+export interface PylintInput {
+  scope: CheckScope
+  /** The files pylint checks. */
+  checked: readonly string[]
+  /** Every Python file of the repository: imports may resolve to files that are not checked. */
+  pythonFiles: readonly string[]
+  /** Runs `pylint <settings.args> --list-msgs-enabled` and returns its stdout; called only when the answer is not stored. */
+  listEnabledMessages(): Promise<string>
+}
+
+export interface PylintRun {
+  files: string[]
+  /** Appended after the repository's arguments (settings.args). */
+  args: string[]
+  /** Directories (relative to the root; '' is the root) to put first on PYTHONPATH, so a run on some files resolves imports as a run on all of them does. */
+  pythonPath: string[]
+}
+
+/** What the caller read from a run: the parsed findings, `readStatements(stdout)` and the score pylint printed. */
+export interface PylintRunOutput {
+  findings: readonly Finding[]
+  statements?: number
+  score?: number
+}
+
+export interface PylintOutputs {
+  perFile?: PylintRunOutput
+  cross?: PylintRunOutput
+  full?: PylintRunOutput
+}
+
+export interface PylintPlan {
+  /** replay: no run at all; split: the `perFile` and/or `cross` runs, side by side; full: the `full` run alone. */
+  mode: 'replay' | 'split' | 'full'
+  hits: Map<string, Finding[]>
+  /** The files whose per-file messages must be computed (their key changed); undefined when every file hit. */
+  perFile?: PylintRun
+  /** The whole-repository run for cross-module messages and the statement count; undefined when stored. */
+  cross?: PylintRun
+  /** An ordinary run on every checked file (with `--reports=y`), when a split run could differ from it. */
+  full?: PylintRun
+  /** Stores what ran and returns the merged findings (sorted by the caller) and the score. */
+  complete(outputs: PylintOutputs): Promise<{findings: Finding[]; score?: number}>
+}
+
+export interface ResultCache {
+  readonly enabled: boolean
+  /** The directory in use, undefined when the cache is off. */
+  readonly dir?: string
+  /** Content ids (git blob ids) of every file the run keys on: its Python files and the tools' configuration files. */
+  contents(files: readonly string[]): Promise<ContentIds>
+  /** The key of everything but the files that decides a check's output. */
+  scope(input: CheckScope): string
+  fileLocal(scope: string, files: readonly string[], contents: ContentIds): Promise<FileLookup>
+  pylint(input: PylintInput): Promise<PylintPlan>
+  /** Entries keyed by all of a check's inputs (`wholeInputKey`): pytest, image builds. */
+  getWhole(key: string): Promise<unknown>
+  putWhole(key: string, value: unknown): Promise<void>
+  /** Evicts least recently used entries when the size bound is passed; call once at the end of the run. */
+  close(): Promise<void>
+}
+
+interface CrossEntry {
+  findings: Finding[]
+  statements?: number
+  score?: number
+}
+
+/** Bumped when the import scanner changes what it finds. */
+const SCANNER_VERSION = 1
+
+export async function openResultCache(options: ResultCacheOptions): Promise<ResultCache> {
+  const git = options.git ?? openGitObjects(options.root)
+  const store = options.enabled ? await openCacheStore({candidates: await cacheDirs(options, git), maxBytes: options.maxSizeMb * 1024 * 1024, warn: options.warn}) : undefined
+  const enabled = store?.dir !== undefined
+  const scope = (input: CheckScope, extra?: unknown) => scopeKey({...input, cicdVersion: options.cicdVersion, extra})
+  const keyed = enabled && store ? keyedFiles(store) : undefined
+
+  return {
+    enabled,
+    dir: store?.dir,
+    async contents(files) {
+      if (!enabled) return new Map()
+      try {
+        return await git.blobIds([...new Set(files)])
+      } catch (error) {
+        options.warn(`warning: the result cache cannot read git's object ids (${(error as Error).message}); every check runs.`)
+        return new Map()
+      }
+    },
+    scope: (input) => scope(input),
+    async fileLocal(scopeKeyValue, files, contents) {
+      if (!keyed) return {hits: new Map(), misses: [...files], save: async () => false}
+      return keyed.lookup(scopeKeyValue, contentKeys(files, (file) => contents.get(file)))
+    },
+    async pylint(input) {
+      if (!keyed || !store) return uncachedPylint(input.checked)
+      return planPylint(input, {store, keyed, scope, root: options.root})
+    },
+    getWhole: async (key) => (enabled ? store?.get(key) : undefined),
+    putWhole: async (key, value) => {
+      if (enabled) await store?.put(key, value)
+    },
+    close: async () => store?.close(),
+  }
+}
+
+async function cacheDirs(options: ResultCacheOptions, git: GitObjects): Promise<string[]> {
+  if (options.dir) return [path.resolve(options.root, options.dir)]
+  const xdg = path.join(process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache'), 'cicd', 'results')
+  try {
+    return [path.join(await git.commonDir(), 'cicd', 'cache'), xdg]
+  } catch {
+    return [xdg]
+  }
+}
+
+/** Per-file content to key on; a file without one (missing, unreadable) is always run and never stored. */
+function contentKeys(files: readonly string[], contentOf: (file: string) => string | undefined): Map<string, string | undefined> {
+  return new Map(files.map((file) => [file, contentOf(file)]))
+}
+
+interface KeyedFiles {
+  lookup(scope: string, contents: ReadonlyMap<string, string | undefined>): Promise<FileLookup>
+}
+
+/** Per-file entries behind a per-scope "last run" entry that answers an unchanged repository in one read. */
+function keyedFiles(store: CacheStore): KeyedFiles {
+  return {
+    async lookup(scope, contents) {
+      const lastRunKey = namedKey(scope, 'last-run')
+      const lastRun = asLastRun(await store.get(lastRunKey))
+      const keys = new Map<string, string>()
+      const found = new Map<string, Finding[]>()
+      let fromLastRun = 0
+      await Promise.all(
+        [...contents].map(async ([file, content]) => {
+          if (content === undefined) return
+          const key = fileKey(scope, file, content)
+          keys.set(file, key)
+          const remembered = lastRun?.[key]
+          if (remembered) fromLastRun++
+          const stored = remembered ?? asFindings(await store.get(key))
+          if (stored) found.set(file, stored)
+        }),
+      )
+      const hits = new Map<string, Finding[]>()
+      const misses: string[] = []
+      const entries: Record<string, Finding[]> = {}
+      for (const file of contents.keys()) {
+        const stored = found.get(file)
+        const key = keys.get(file)
+        if (stored && key) {
+          hits.set(file, stored)
+          entries[key] = stored
+        } else misses.push(file)
+      }
+      const lastRunCurrent = lastRun !== undefined && fromLastRun === hits.size && Object.keys(lastRun).length === hits.size
+      if (misses.length === 0 && !lastRunCurrent) await store.put(lastRunKey, entries)
+      return {
+        hits,
+        misses,
+        async save(findings) {
+          const byFile = new Map<string, Finding[]>(misses.map((file) => [file, []]))
+          for (const finding of findings) {
+            const list = byFile.get(path.posix.normalize(finding.file))
+            if (!list) return false
+            list.push(finding)
+          }
+          await Promise.all(
+            [...byFile].map(async ([file, ran]) => {
+              const key = keys.get(file)
+              if (!key) return
+              entries[key] = ran
+              await store.put(key, ran)
+            }),
+          )
+          await store.put(lastRunKey, entries)
+          return true
+        },
+      }
+    },
+  }
+}
+
+function asFindings(value: unknown): Finding[] | undefined {
+  if (!Array.isArray(value)) return undefined
+  return value.every((item) => item && typeof item === 'object' && typeof (item as Finding).file === 'string' && typeof (item as Finding).rule === 'string')
+    ? (value as Finding[])
+    : undefined
+}
+
+function asLastRun(value: unknown): Record<string, Finding[]> | undefined {
+  return value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, Finding[]>) : undefined
+}
+
+function uncachedPylint(checked: readonly string[]): PylintPlan {
+  return {
+    mode: 'full',
+    hits: new Map(),
+    full: fullRun(checked),
+    complete: async ({full}) => ({findings: [...(full?.findings ?? [])], score: full?.score}),
+  }
+}
+
+function fullRun(checked: readonly string[]): PylintRun {
+  return {files: [...checked], args: ['--reports=y'], pythonPath: []}
+}
+
+interface PylintContext {
+  store: CacheStore
+  keyed: KeyedFiles
+  scope(input: CheckScope, extra?: unknown): string
+  root: string
+}
+
+async function planPylint(input: PylintInput, context: PylintContext): Promise<PylintPlan> {
+  const {store, keyed} = context
+  const contents = input.scope.contents
+  const imports = await importsOf(input.pythonFiles, contents, store, context.root)
+  const graph = buildImportGraph(input.pythonFiles, (file) => imports.get(file) ?? [])
+  const scope = context.scope(input.scope, {roots: graph.roots})
+  const deep = closureKeys(graph.dependencies, (file) => contents.get(file) ?? `missing:${file}`)
+  const lookup = await keyed.lookup(scope, contentKeys(input.checked, (file) => (contents.has(file) ? deep.get(file) : undefined)))
+  const crossKey = wholeInputKey(
+    namedKey(scope, 'cross-module'),
+    [...input.pythonFiles.map((file) => [file, contents.get(file) ?? 'missing'] as const), ...input.checked.map((file) => [`checked:${file}`, ''] as const)],
+  )
+  const stored = asCross(await store.get(crossKey))
+  const replay = async (): Promise<{findings: Finding[]; score?: number}> => ({
+    findings: [...[...lookup.hits.values()].flat(), ...(stored?.findings ?? [])],
+    score: stored?.score,
+  })
+  if (stored && lookup.misses.length === 0) return {mode: 'replay', hits: lookup.hits, complete: replay}
+
+  const configTexts = await Promise.all(
+    input.scope.configFiles.filter((file) => contents.has(file)).map((file) => readFile(path.join(context.root, file), 'utf8').catch(() => '')),
+  )
+  const settingsArgs = (input.scope.settings as {args?: string[]} | undefined)?.args ?? []
+  if (graph.ambiguous.length > 0 || customisesEvaluation(configTexts, settingsArgs)) {
+    const checked = new Set(input.checked)
+    const missed = new Set(lookup.misses)
+    return {
+      mode: 'full',
+      hits: new Map(),
+      full: fullRun(input.checked),
+      async complete({full}) {
+        const findings = [...(full?.findings ?? [])]
+        const perFile = findings.filter((finding) => !isCrossModule(finding))
+        // A finding about no checked file could not be replayed from per-file entries: store nothing.
+        if (perFile.every((finding) => checked.has(finding.file))) {
+          await lookup.save(perFile.filter((finding) => missed.has(finding.file)))
+          await store.put(crossKey, {findings: findings.filter(isCrossModule), statements: full?.statements, score: full?.score})
+        }
+        return {findings, score: full?.score}
+      },
+    }
+  }
+
+  const enabledKey = namedKey(scope, 'enabled-messages')
+  const enabled = stored ? undefined : await enabledMessages(store, enabledKey, input.listEnabledMessages)
+  return {
+    mode: 'split',
+    hits: lookup.hits,
+    perFile: lookup.misses.length > 0 ? {files: lookup.misses, args: PER_FILE_ARGS, pythonPath: graph.roots} : undefined,
+    cross: enabled ? {files: [...input.checked], args: crossModuleArgs(enabled), pythonPath: []} : undefined,
+    async complete({perFile, cross}) {
+      const ran = [...(perFile?.findings ?? [])].filter((finding) => !isCrossModule(finding))
+      const filed = lookup.misses.length === 0 || (await lookup.save(ran))
+      const crossFindings = stored ? stored.findings : [...(cross?.findings ?? [])].filter(isCrossModule)
+      const statements = stored ? stored.statements : cross?.statements
+      const findings = [...[...lookup.hits.values()].flat(), ...ran, ...crossFindings]
+      // A run with `score=no` in the configuration prints no score: neither does cicd.
+      const scored = stored ? stored.score !== undefined : cross?.score !== undefined
+      const score = scored && statements !== undefined ? pylintScore(findings, statements) : undefined
+      // Without per-file entries for every file the next run could not replay, so the whole-repository entry waits too.
+      if (filed && !stored && statements !== undefined) await store.put(crossKey, {findings: crossFindings, statements, score})
+      return {findings, score}
+    },
+  }
+}
+
+async function enabledMessages(store: CacheStore, key: string, list: () => Promise<string>): Promise<Set<string>> {
+  const stored = await store.get(key)
+  if (Array.isArray(stored) && stored.every((item) => typeof item === 'string')) return new Set(stored as string[])
+  const enabled = parseEnabledMessages(await list())
+  await store.put(key, [...enabled].sort())
+  return enabled
+}
+
+function asCross(value: unknown): CrossEntry | undefined {
+  if (!value || typeof value !== 'object') return undefined
+  const entry = value as CrossEntry
+  return asFindings(entry.findings) ? entry : undefined
+}
+
+/** The import statements of every Python file, scanned once per blob and remembered across runs. */
+async function importsOf(files: readonly string[], contents: ContentIds, store: CacheStore, root: string): Promise<Map<string, ImportStatement[]>> {
+  const memoKey = digest(['python-imports', SCANNER_VERSION])
+  const stored = await store.get(memoKey)
+  const known = (stored && typeof stored === 'object' && !Array.isArray(stored) ? stored : {}) as Record<string, ImportStatement[]>
+  const byFile = new Map<string, ImportStatement[]>()
+  const next: Record<string, ImportStatement[]> = {}
+  let scanned = 0
+  await Promise.all(
+    files.map(async (file) => {
+      const blob = contents.get(file)
+      let statements = blob ? known[blob] : undefined
+      if (!statements) {
+        statements = scanImports(await readFile(path.join(root, file), 'utf8').catch(() => ''))
+        scanned++
+      }
+      byFile.set(file, statements)
+      if (blob) next[blob] = statements
+    }),
+  )
+  if (scanned > 0) await store.put(memoKey, next)
+  return byFile
+}
