@@ -110,11 +110,16 @@ export function buildImportGraph(files: readonly string[], importsOf: (file: str
 }
 
 /**
- * A key per file over its own content and that of every file it reaches through `dependencies`: a Merkle
- * hash over the strongly connected components (import cycles share one), computed in linear time. It
- * changes when the file or anything it imports (transitively) changes, and for nothing else.
+ * A key per file over its own content (`contentOf`: every byte) and what it sees of every file it reaches
+ * through `dependencies` (`interfaceOf`: without comments): a Merkle hash over the strongly connected
+ * components (import cycles share one), computed in linear time. It changes when the file changes, or when
+ * anything it imports (transitively) changes other than in comments, and for nothing else.
  */
-export function closureKeys(dependencies: ReadonlyMap<string, readonly string[]>, contentOf: (file: string) => string): Map<string, string> {
+export function closureKeys(
+  dependencies: ReadonlyMap<string, readonly string[]>,
+  contentOf: (file: string) => string,
+  interfaceOf: (file: string) => string,
+): Map<string, string> {
   const components = stronglyConnected(dependencies)
   const componentOf = new Map<string, number>()
   components.forEach((members, index) => {
@@ -124,13 +129,13 @@ export function closureKeys(dependencies: ReadonlyMap<string, readonly string[]>
   const componentKeys: string[] = []
   components.forEach((members, index) => {
     const hash = createHash('sha256')
-    for (const member of [...members].sort()) hash.update(`${member}\0${contentOf(member)}\0`)
+    for (const member of [...members].sort()) hash.update(`${member}\0${interfaceOf(member)}\0`)
     const reached = new Set<string>()
     for (const member of members) {
       for (const dependency of dependencies.get(member) ?? []) {
         const other = componentOf.get(dependency)
         if (other !== undefined && other !== index) reached.add(componentKeys[other])
-        else if (other === undefined) reached.add(`${dependency}\0${contentOf(dependency)}`)
+        else if (other === undefined) reached.add(`${dependency}\0${interfaceOf(dependency)}`)
       }
     }
     for (const key of [...reached].sort()) hash.update(`>${key}\0`)

@@ -3,6 +3,8 @@
 // they appear (inside functions, under `if TYPE_CHECKING:`, after `;` or `try:`). It errs on the side of
 // finding too much: an extra dependency only costs a re-lint, a missed one would replay stale results.
 // Dynamic imports (`importlib.import_module("x")`, `__import__`) are not seen; pylint does not follow them either.
+// It also gives a module's digest without comments and blank lines: what importers see of it.
+import {createHash} from 'node:crypto'
 
 export interface ImportStatement {
   /** The dotted module after `import` or `from` ('' for `from . import x`). */
@@ -162,4 +164,46 @@ function skipString(source: string, start: number): number {
     else i++
   }
   return i
+}
+
+/** Comments that change what a module means to pylint or Python: type comments, pylint pragmas, the encoding. */
+const MEANINGFUL_COMMENT = /#\s*(?:type:|pylint:|-\*-|vim:|coding[:=])/
+
+/**
+ * A digest of the source without comments, trailing spaces and blank lines: the same for two versions of a
+ * module that only differ there, so its importers keep their keys. (Their pylint messages never quote the
+ * imported module's line numbers; only duplicate-code does, and that one is keyed on every file's bytes.)
+ */
+export function semanticDigest(source: string): string {
+  const kept: string[] = []
+  let i = 0
+  let line = ''
+  const n = source.length
+  const endLine = () => {
+    const trimmed = line.trimEnd()
+    if (trimmed.trim() !== '') kept.push(trimmed)
+    line = ''
+  }
+  while (i < n) {
+    const c = source[i]
+    if (c === '#') {
+      let j = i
+      while (j < n && source[j] !== '\n') j++
+      const comment = source.slice(i, j)
+      if (MEANINGFUL_COMMENT.test(comment)) line += comment
+      i = j
+    } else if (c === '"' || c === "'") {
+      const end = skipString(source, i)
+      line += source.slice(i, end)
+      i = end
+    } else if (c === '\n') {
+      endLine()
+      i++
+    } else {
+      line += c
+      i++
+    }
+  }
+  endLine()
+  return createHash('sha256').update(kept.join('\n')).digest('hex')
 }

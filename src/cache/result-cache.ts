@@ -19,7 +19,7 @@ import {
   PER_FILE_ARGS,
   pylintScore,
 } from './pylint-split.js'
-import {type ImportStatement, scanImports} from './python-imports.js'
+import {type ImportStatement, scanImports, semanticDigest} from './python-imports.js'
 import {type CacheStore, openCacheStore} from './store.js'
 
 export interface ResultCacheOptions {
@@ -270,10 +270,14 @@ interface PylintContext {
 async function planPylint(input: PylintInput, context: PylintContext): Promise<PylintPlan> {
   const {store, keyed} = context
   const contents = input.scope.contents
-  const imports = await importsOf(input.pythonFiles, contents, store, context.root)
-  const graph = buildImportGraph(input.pythonFiles, (file) => imports.get(file) ?? [])
+  const modules = await scanModules(input.pythonFiles, contents, store, context.root)
+  const graph = buildImportGraph(input.pythonFiles, (file) => modules.get(file)?.imports ?? [])
   const scope = context.scope(input.scope, {roots: graph.roots})
-  const deep = closureKeys(graph.dependencies, (file) => contents.get(file) ?? `missing:${file}`)
+  const deep = closureKeys(
+    graph.dependencies,
+    (file) => contents.get(file) ?? `missing:${file}`,
+    (file) => (contents.has(file) ? (modules.get(file)?.semantic ?? '') : `missing:${file}`),
+  )
   const lookup = await keyed.lookup(scope, contentKeys(input.checked, (file) => (contents.has(file) ? deep.get(file) : undefined)))
   const crossKey = wholeInputKey(
     namedKey(scope, 'cross-module'),
@@ -347,26 +351,32 @@ function asCross(value: unknown): CrossEntry | undefined {
   return asFindings(entry.findings) ? entry : undefined
 }
 
-/** The import statements of every Python file, scanned once per blob and remembered across runs. */
-async function importsOf(files: readonly string[], contents: ContentIds, store: CacheStore, root: string): Promise<Map<string, ImportStatement[]>> {
-  const memoKey = digest(['python-imports', SCANNER_VERSION])
+interface ScannedModule {
+  imports: ImportStatement[]
+  semantic: string
+}
+
+/** The import statements and comment-free digest of every Python file, computed once per blob and remembered across runs. */
+async function scanModules(files: readonly string[], contents: ContentIds, store: CacheStore, root: string): Promise<Map<string, ScannedModule>> {
+  const memoKey = digest(['python-modules', SCANNER_VERSION])
   const stored = await store.get(memoKey)
-  const known = (stored && typeof stored === 'object' && !Array.isArray(stored) ? stored : {}) as Record<string, ImportStatement[]>
-  const byFile = new Map<string, ImportStatement[]>()
-  const next: Record<string, ImportStatement[]> = {}
+  const known = (stored && typeof stored === 'object' && !Array.isArray(stored) ? stored : {}) as Record<string, ScannedModule>
+  const byFile = new Map<string, ScannedModule>()
+  const next: Record<string, ScannedModule> = {}
   let scanned = 0
   await Promise.all(
     files.map(async (file) => {
       const blob = contents.get(file)
-      let statements = blob ? known[blob] : undefined
-      if (!statements) {
-        statements = scanImports(await readFile(path.join(root, file), 'utf8').catch(() => ''))
+      let module = blob ? known[blob] : undefined
+      if (!module || !Array.isArray(module.imports) || typeof module.semantic !== 'string') {
+        const source = await readFile(path.join(root, file), 'utf8').catch(() => '')
+        module = {imports: scanImports(source), semantic: semanticDigest(source)}
         scanned++
       }
-      byFile.set(file, statements)
-      if (blob) next[blob] = statements
+      byFile.set(file, module)
+      if (blob) next[blob] = module
     }),
   )
-  if (scanned > 0) await store.put(memoKey, next)
+  if (scanned > 0 || Object.keys(known).length !== Object.keys(next).length) await store.put(memoKey, next)
   return byFile
 }

@@ -5,7 +5,7 @@ import {describe, expect, it} from 'vitest'
 
 import {buildImportGraph, closureKeys} from '../../../src/cache/import-graph.js'
 import {fileKey, type ScopeInput, scopeKey, wholeInputKey} from '../../../src/cache/keys.js'
-import {scanImports} from '../../../src/cache/python-imports.js'
+import {scanImports, semanticDigest} from '../../../src/cache/python-imports.js'
 
 const base: ScopeInput = {
   check: 'flake8',
@@ -87,8 +87,8 @@ const SOURCES: Record<string, string> = {
 function deepKeys(sources: Record<string, string>) {
   const files = Object.keys(sources)
   const graph = buildImportGraph(files, (file) => scanImports(sources[file]))
-  // The content id stands in for a blob id.
-  return closureKeys(graph.dependencies, (file) => sources[file])
+  // The content stands in for a blob id.
+  return closureKeys(graph.dependencies, (file) => sources[file], (file) => semanticDigest(sources[file]))
 }
 
 describe('closureKeys (pylint per-file keys)', () => {
@@ -103,10 +103,22 @@ describe('closureKeys (pylint per-file keys)', () => {
     expect(after.get('pkg/__init__.py')).toBe(before.get('pkg/__init__.py'))
   })
 
-  it('changes only for the changed file and its importers when a leaf changes, and for nothing when an unrelated module changes', () => {
-    const after = deepKeys({...SOURCES, 'pkg/unrelated.py': 'import os  # a comment\n'})
-    const changed = [...after].filter(([file, key]) => before.get(file) !== key).map(([file]) => file)
-    expect(changed).toEqual(['pkg/unrelated.py'])
+  const changedFiles = (after: Map<string, string>) => [...after].filter(([file, key]) => before.get(file) !== key).map(([file]) => file)
+
+  it('changes for nothing else when an unrelated module changes', () => {
+    expect(changedFiles(deepKeys({...SOURCES, 'pkg/unrelated.py': 'import os\nimport sys\n'}))).toEqual(['pkg/unrelated.py'])
+  })
+
+  it('changes only for the file itself when an imported module changes in comments and blank lines only', () => {
+    const commented = 'class Order:  # the order\n\n    # nothing yet\n    pass\n'
+    expect(changedFiles(deepKeys({...SOURCES, 'pkg/models.py': commented}))).toEqual(['pkg/models.py'])
+  })
+
+  it('treats a type comment or a string as code, not as a comment', () => {
+    const typed = deepKeys({...SOURCES, 'pkg/models.py': 'class Order:\n    pass  # type: ignore\n'})
+    expect(typed.get('pkg/service.py')).not.toBe(before.get('pkg/service.py'))
+    const hashInString = deepKeys({...SOURCES, 'pkg/models.py': 'class Order:\n    pass\nTAG = "# not a comment"\n'})
+    expect(hashInString.get('pkg/service.py')).not.toBe(before.get('pkg/service.py'))
   })
 
   it('changes when an import starts resolving to a new first-party file', () => {
@@ -120,6 +132,7 @@ describe('closureKeys (pylint per-file keys)', () => {
     const cycle = {'a.py': 'import b\n', 'b.py': 'import c\n', 'c.py': 'import a\n', 'd.py': 'import a\n', 'e.py': ''}
     const first = deepKeys(cycle)
     const second = deepKeys({...cycle, 'c.py': 'import a\nX = 2\n'})
+    expect(deepKeys({...cycle, 'c.py': 'import a  # back to a\n'}).get('a.py')).toBe(first.get('a.py'))
     for (const file of ['a.py', 'b.py', 'c.py', 'd.py']) expect(second.get(file), file).not.toBe(first.get(file))
     expect(second.get('e.py')).toBe(first.get('e.py'))
   })
