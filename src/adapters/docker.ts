@@ -85,6 +85,8 @@ export interface DockerAdapter {
   removeContainer(idOrName: string): Promise<void>
   /** Containers (running or not) that carry every given label; a value of undefined matches any value. */
   listContainers(labels: Record<string, string | undefined>): Promise<ContainerSummary[]>
+  /** Removes an image tag (and the image when nothing else uses it); a missing image is not an error. */
+  removeImage(reference: string): Promise<void>
   /** Builds an image; throws BuildFailedError with the failing step and the end of that step's output. */
   buildImage(request: BuildRequest): Promise<BuildResult>
 }
@@ -254,6 +256,15 @@ export function createDockerAdapter(options: DockerAdapterOptions = {}): DockerA
           state: info.State,
           labels: info.Labels ?? {},
         }))
+      }),
+
+    removeImage: (reference) =>
+      call(async (engine) => {
+        try {
+          await engine.getImage(reference).remove()
+        } catch (error) {
+          if (statusOf(error) !== 404) throw error
+        }
       }),
 
     buildImage: (request) =>
