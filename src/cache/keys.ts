@@ -3,8 +3,8 @@
 // reads; file and whole-input keys add the content of those files.
 import {createHash} from 'node:crypto'
 
-/** Content ids by repository-relative path (git blob ids); a file that does not exist is absent. */
-export type ContentIds = ReadonlyMap<string, string>
+/** Content ids by repository-relative path (git blob ids); null for a file asked about that does not exist. */
+export type ContentIds = ReadonlyMap<string, string | null>
 
 export interface ScopeInput {
   check: string
@@ -25,7 +25,12 @@ export interface ScopeInput {
 const KEY_FORMAT = 1
 
 export function scopeKey(input: ScopeInput): string {
-  const configFiles = [...new Set(input.configFiles)].sort().map((file) => [file, input.contents.get(file) ?? null])
+  const configFiles = [...new Set(input.configFiles)].sort().map((file) => {
+    const id = input.contents.get(file)
+    // Absent and never asked about would look alike, and a change to that file would go unnoticed.
+    if (id === undefined) throw new Error(`cache: the content id of ${file} was not read (pass it to contents())`)
+    return [file, id]
+  })
   return digest({
     format: KEY_FORMAT,
     check: input.check,

@@ -100,7 +100,10 @@ export interface ResultCache {
   readonly enabled: boolean
   /** The directory in use, undefined when the cache is off. */
   readonly dir?: string
-  /** Content ids (git blob ids) of every file the run keys on: its Python files and the tools' configuration files. */
+  /**
+   * Content ids (git blob ids) of every file the run keys on: its Python files and every check's
+   * configuration files (a scope asking about a file left out here throws). null: the file does not exist.
+   */
   contents(files: readonly string[]): Promise<ContentIds>
   /** The key of everything but the files that decides a check's output. */
   scope(input: CheckScope): string
@@ -133,18 +136,22 @@ export async function openResultCache(options: ResultCacheOptions): Promise<Resu
     enabled,
     dir: store?.dir,
     async contents(files) {
-      if (!enabled) return new Map()
+      const asked = [...new Set(files)]
+      const absent = () => new Map<string, string | null>(asked.map((file) => [file, null]))
+      if (!enabled) return absent()
       try {
-        return await git.blobIds([...new Set(files)])
+        const ids = await git.blobIds(asked)
+        return new Map(asked.map((file) => [file, ids.get(file) ?? null]))
       } catch (error) {
+        // Without content ids every file misses, and nothing is stored under a key that could be wrong.
         options.warn(`warning: the result cache cannot read git's object ids (${(error as Error).message}); every check runs.`)
-        return new Map()
+        return absent()
       }
     },
     scope: (input) => scope(input),
     async fileLocal(scopeKeyValue, files, contents) {
       if (!keyed) return {hits: new Map(), misses: [...files], save: async () => false}
-      return keyed.lookup(scopeKeyValue, contentKeys(files, (file) => contents.get(file)))
+      return keyed.lookup(scopeKeyValue, contentKeys(files, (file) => contents.get(file) ?? undefined))
     },
     async pylint(input) {
       if (!keyed || !store) return uncachedPylint(input.checked)
@@ -276,9 +283,9 @@ async function planPylint(input: PylintInput, context: PylintContext): Promise<P
   const deep = closureKeys(
     graph.dependencies,
     (file) => contents.get(file) ?? `missing:${file}`,
-    (file) => (contents.has(file) ? (modules.get(file)?.semantic ?? '') : `missing:${file}`),
+    (file) => (contents.get(file) ? (modules.get(file)?.semantic ?? '') : `missing:${file}`),
   )
-  const lookup = await keyed.lookup(scope, contentKeys(input.checked, (file) => (contents.has(file) ? deep.get(file) : undefined)))
+  const lookup = await keyed.lookup(scope, contentKeys(input.checked, (file) => (contents.get(file) ? deep.get(file) : undefined)))
   const crossKey = wholeInputKey(
     namedKey(scope, 'cross-module'),
     [...input.pythonFiles.map((file) => [file, contents.get(file) ?? 'missing'] as const), ...input.checked.map((file) => [`checked:${file}`, ''] as const)],
@@ -291,7 +298,7 @@ async function planPylint(input: PylintInput, context: PylintContext): Promise<P
   if (stored && lookup.misses.length === 0) return {mode: 'replay', hits: lookup.hits, complete: replay}
 
   const configTexts = await Promise.all(
-    input.scope.configFiles.filter((file) => contents.has(file)).map((file) => readFile(path.join(context.root, file), 'utf8').catch(() => '')),
+    input.scope.configFiles.filter((file) => contents.get(file)).map((file) => readFile(path.join(context.root, file), 'utf8').catch(() => '')),
   )
   const settingsArgs = (input.scope.settings as {args?: string[]} | undefined)?.args ?? []
   if (graph.ambiguous.length > 0 || customisesEvaluation(configTexts, settingsArgs)) {

@@ -15,6 +15,7 @@ const base: ScopeInput = {
   contents: new Map([
     ['setup.cfg', 'aaa'],
     ['.flake8', 'bbb'],
+    ['tox.ini', null],
   ]),
   cicdVersion: '0.1.0',
 }
@@ -26,6 +27,7 @@ describe('scopeKey', () => {
       settings: {maxLineLength: 120, args: []},
       configFiles: ['.flake8', 'tox.ini', 'setup.cfg'],
       contents: new Map([
+        ['tox.ini', null],
         ['.flake8', 'bbb'],
         ['setup.cfg', 'aaa'],
       ]),
@@ -36,14 +38,18 @@ describe('scopeKey', () => {
   it.each<[string, Partial<ScopeInput>]>([
     ['the tool version', {tool: {identity: base.tool.identity, version: '6.0.0'}}],
     ['the executable', {tool: {identity: 'local:/opt/venv/bin/flake8:1:2', version: '5.0.4'}}],
-    ['a config file content', {contents: new Map([['setup.cfg', 'changed'], ['.flake8', 'bbb']])}],
+    ['a config file content', {contents: new Map([['setup.cfg', 'changed'], ['.flake8', 'bbb'], ['tox.ini', null]])}],
     ['a config file appearing', {contents: new Map([['setup.cfg', 'aaa'], ['.flake8', 'bbb'], ['tox.ini', 'ccc']])}],
-    ['a config file disappearing', {contents: new Map([['setup.cfg', 'aaa']])}],
+    ['a config file disappearing', {contents: new Map([['setup.cfg', 'aaa'], ['.flake8', null], ['tox.ini', null]])}],
     ["cicd's settings", {settings: {args: ['--select=E'], maxLineLength: 120}}],
     ['the check', {check: 'black'}],
     ['the cicd version', {cicdVersion: '0.2.0'}],
   ])('changes with %s', (_, change) => {
     expect(scopeKey({...base, ...change})).not.toBe(scopeKey(base))
+  })
+
+  it('refuses a config file whose content was never read, which would hide its changes', () => {
+    expect(() => scopeKey({...base, contents: new Map([['setup.cfg', 'aaa']])})).toThrow(/\.flake8 was not read/)
   })
 
   it('does not change when a file outside the config list changes', () => {

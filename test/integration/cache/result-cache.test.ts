@@ -1,0 +1,160 @@
+// The cache is correct, not only fast, with the real tools from /usr/bin in a real git repository: a
+// comment-only change re-checks that file alone; a changed signature re-lints the module's importers and
+// pylint reports the caller again; the split pylint runs give the findings and score of one full run.
+import path from 'node:path'
+
+import {execa} from 'execa'
+import {afterEach, describe, expect, it} from 'vitest'
+
+import {flake8} from '../../../src/checks/flake8.js'
+import {pylint} from '../../../src/checks/pylint.js'
+import type {Finding} from '../../../src/checks/types.js'
+import {readStatements} from '../../../src/cache/pylint-split.js'
+import {openResultCache, type PylintRun, type ResultCache} from '../../../src/cache/result-cache.js'
+import {createTempRepo, type TempRepo} from '../../helpers/repo.js'
+
+const PYLINT_CONFIG = ['.pylintrc', 'pylintrc', 'pyproject.toml', 'setup.cfg']
+
+const LIB = '\n\ndef total(first, second):\n    """Add two numbers."""\n    return first + second\n'
+const APP = '"""The app."""\nfrom shop.lib import total\n\n\ndef main():\n    """Run."""\n    return total(1, 2)\n'
+const OTHER = '"""Unrelated."""\nimport os\n\n\ndef cwd():\n    """Where we are."""\n    return os.getcwd()\n'
+
+const repos: TempRepo[] = []
+afterEach(async () => {
+  await Promise.all(repos.splice(0).map((repo) => repo.remove()))
+})
+
+async function shopRepo(): Promise<TempRepo> {
+  const repo = await createTempRepo({prefix: 'cicd-cache-it-'})
+  repos.push(repo)
+  await repo.write('shop/__init__.py', '"""Shop."""\n')
+  await repo.write('shop/lib.py', '"""Library."""\n' + LIB)
+  await repo.write('shop/app.py', APP)
+  await repo.write('shop/other.py', OTHER)
+  await repo.write('.pylintrc', '[MAIN]\npersistent = no\n')
+  await repo.commitAll('initial')
+  return repo
+}
+
+const PY_FILES = ['shop/__init__.py', 'shop/app.py', 'shop/lib.py', 'shop/other.py']
+
+async function open(repo: TempRepo): Promise<ResultCache> {
+  return openResultCache({root: repo.dir, enabled: true, maxSizeMb: 5, cicdVersion: 'test', warn: (m) => expect.fail(m)})
+}
+
+async function runFlake8(repo: TempRepo, files: string[]): Promise<Finding[]> {
+  if (files.length === 0) return []
+  const result = await execa('/usr/bin/flake8', flake8.argv(files, {args: []}).slice(1), {cwd: repo.dir, reject: false})
+  const parsed = flake8.parse({...result, exitCode: result.exitCode ?? 1, durationMs: 0}, {root: repo.dir})
+  if (parsed.kind === 'error') throw new Error(parsed.message)
+  return parsed.findings
+}
+
+async function runPylint(repo: TempRepo, run: PylintRun) {
+  const env = {PYTHONPATH: run.pythonPath.map((dir) => path.join(repo.dir, dir)).join(path.delimiter)}
+  const result = await execa('/usr/bin/pylint', pylint.argv(run.files, {args: run.args}).slice(1), {cwd: repo.dir, reject: false, env})
+  const output = {...result, exitCode: result.exitCode ?? 1, durationMs: 0}
+  const parsed = pylint.parse(output, {root: repo.dir})
+  if (parsed.kind === 'error') throw new Error(parsed.message)
+  return {findings: parsed.findings, score: parsed.score, statements: readStatements(result.stdout)}
+}
+
+/** What the pipeline does with the cache for pylint: plan, make the runs it asks for, complete. */
+async function cachedPylint(repo: TempRepo, cache: ResultCache) {
+  const contents = await cache.contents([...PY_FILES, ...PYLINT_CONFIG])
+  const plan = await cache.pylint({
+    scope: {check: 'pylint', tool: {identity: 'local:/usr/bin/pylint', version: '2.16.2'}, settings: {args: []}, configFiles: PYLINT_CONFIG, contents},
+    checked: PY_FILES,
+    pythonFiles: PY_FILES,
+    listEnabledMessages: async () => (await execa('/usr/bin/pylint', ['--list-msgs-enabled'], {cwd: repo.dir})).stdout,
+  })
+  const [perFile, cross, full] = await Promise.all([plan.perFile, plan.cross, plan.full].map((run) => (run ? runPylint(repo, run) : undefined)))
+  const result = await plan.complete({perFile, cross, full})
+  return {plan, ...result}
+}
+
+const summary = (findings: Finding[]) => findings.map((f) => `${f.file}:${f.line} ${f.rule}`).sort()
+
+describe('file-local checks through the cache (flake8)', () => {
+  it('replays everything when nothing changed, and re-checks only the file whose comment changed', async () => {
+    const repo = await shopRepo()
+    await repo.write('shop/other.py', OTHER + '\n\nx=1\n')
+    const check = async () => {
+      const cache = await open(repo)
+      const configFiles = ['setup.cfg', 'tox.ini', '.flake8']
+      const contents = await cache.contents([...PY_FILES, ...configFiles])
+      const scope = cache.scope({check: 'flake8', tool: {identity: 'local:/usr/bin/flake8', version: '5.0.4'}, settings: {args: []}, configFiles, contents})
+      const lookup = await cache.fileLocal(scope, PY_FILES, contents)
+      const ran = await runFlake8(repo, lookup.misses)
+      if (lookup.misses.length > 0) expect(await lookup.save(ran)).toBe(true)
+      await cache.close()
+      return {misses: lookup.misses, findings: summary([...[...lookup.hits.values()].flat(), ...ran])}
+    }
+    const cold = await check()
+    expect(cold.misses).toEqual(PY_FILES)
+    expect(cold.findings).toEqual(['shop/other.py:10 E225'])
+
+    const warm = await check()
+    expect(warm.misses).toEqual([])
+    expect(warm.findings).toEqual(cold.findings)
+
+    await repo.write('shop/lib.py', '"""Library."""  # totals are exact\n' + LIB)
+    const commented = await check()
+    expect(commented.misses).toEqual(['shop/lib.py'])
+    expect(commented.findings).toEqual(cold.findings)
+
+    // A configuration file the tool reads changes every file's key.
+    await repo.write('setup.cfg', '[flake8]\nextend-ignore = E225\n')
+    const configured = await check()
+    expect(configured.misses).toEqual(PY_FILES)
+    expect(configured.findings).toEqual([])
+  })
+})
+
+describe('pylint through the cache', () => {
+  it('re-lints the importers of a module whose signature changed, and pylint reports the caller again', async () => {
+    const repo = await shopRepo()
+    const cold = await cachedPylint(repo, await open(repo))
+    expect(cold.plan.mode).toBe('split')
+    expect(cold.plan.perFile?.files).toEqual(PY_FILES)
+    expect(summary(cold.findings)).toEqual([])
+
+    const warm = await cachedPylint(repo, await open(repo))
+    expect(warm.plan.mode).toBe('replay')
+    expect(warm.score).toBe(cold.score)
+
+    await repo.write('shop/lib.py', '"""Library."""\n\n\ndef total(first, second, third):\n    """Add three numbers."""\n    return first + second + third\n')
+    const changed = await cachedPylint(repo, await open(repo))
+    expect(changed.plan.perFile?.files).toEqual(['shop/app.py', 'shop/lib.py'])
+    expect(summary(changed.findings)).toEqual(['shop/app.py:7 no-value-for-parameter'])
+
+    await repo.write('shop/lib.py', '"""Library."""\n\n# three now\ndef total(first, second, third):\n    """Add three numbers."""\n    return first + second + third  # sum\n')
+    const commented = await cachedPylint(repo, await open(repo))
+    expect(commented.plan.perFile?.files).toEqual(['shop/lib.py'])
+    expect(summary(commented.findings)).toEqual(['shop/app.py:7 no-value-for-parameter'])
+  })
+
+  it('merges the split runs into the findings and score of one full pylint run, cross-module messages included', async () => {
+    const repo = await shopRepo()
+    // A cycle (cyclic-import) and two copies of a block (duplicate-code) next to per-file findings.
+    const block = Array.from({length: 6}, (_, i) => `    value_${i} = items[${i}] * ${i + 2}`).join('\n')
+    await repo.write('shop/lib.py', `"""Library."""\nimport shop.app\n\n\n${LIB}\n\ndef spread(items):\n    """Spread."""\n${block}\n    return value_0 + value_5\n`)
+    await repo.write('shop/other.py', `"""Unrelated."""\nimport os\n\n\ndef spread_copy(items):\n    """Copy."""\n${block}\n    return value_0 + value_5\n`)
+    await repo.commitAll('findings')
+    const full = await runPylint(repo, {files: PY_FILES, args: [], pythonPath: []})
+    expect(summary(full.findings)).toEqual(expect.arrayContaining([expect.stringMatching(/cyclic-import$/), expect.stringMatching(/duplicate-code$/), expect.stringMatching(/unused-import$/)]))
+
+    const cold = await cachedPylint(repo, await open(repo))
+    expect(summary(cold.findings)).toEqual(summary(full.findings))
+    expect(cold.score).toBe(full.score)
+
+    // One file changes: one more finding; the merged result still equals a full run.
+    await repo.write('shop/app.py', APP + '\n\ndef unused(arg):\n    """Unused argument."""\n    return 1\n')
+    const fullAfter = await runPylint(repo, {files: PY_FILES, args: [], pythonPath: []})
+    const after = await cachedPylint(repo, await open(repo))
+    expect(after.plan.perFile?.files).toEqual(['shop/app.py', 'shop/lib.py'])
+    expect(summary(after.findings)).toEqual(summary(fullAfter.findings))
+    expect(after.score).toBe(fullAfter.score)
+    expect(after.score).not.toBe(cold.score)
+  })
+})
