@@ -1,0 +1,125 @@
+// The build phase: every image built at once through the engine (the engine runs the builds in parallel; a
+// limit is configurable), each from a .dockerignore-honouring tar of its context, tagged NAME:SHORT-SHA and
+// NAME:local, with the layer cache reused. Each image's outcome becomes one check result ("build:NAME").
+import {readFile} from 'node:fs/promises'
+import path from 'node:path'
+
+import type {ImageEngine} from '../adapters/docker-images.js'
+import {BuildFailedError} from '../adapters/docker.js'
+import type {CheckResult} from '../pipeline/result.js'
+import {listContextFiles, packContext} from './context.js'
+import {baseImages, type BaseImage} from './dockerfile.js'
+import {imageTags, type ImageSpec} from './discover.js'
+
+export interface BuildImagesOptions {
+  engine: Pick<ImageEngine, 'build' | 'imageId'>
+  root: string
+  images: ImageSpec[]
+  /** The commit the images are built from; without one only NAME:local is tagged. */
+  shortSha?: string
+  /** Builds at once; 0 means all. */
+  concurrency: number
+  noCache?: boolean
+  /** Each line of each build's output, as it arrives. */
+  onOutput?: (image: string, line: string) => void
+}
+
+export interface ImageBuildResult {
+  name: string
+  dockerfile: string
+  tags: string[]
+  status: 'built' | 'failed'
+  imageId?: string
+  durationMs: number
+  baseImages: BaseImage[]
+  /** How many files the context sent. */
+  contextFiles: number
+  /** Why the build failed, with the failing step and the end of its output. */
+  failure?: {message: string; step?: string; tail: string[]}
+}
+
+export async function buildImages(options: BuildImagesOptions): Promise<ImageBuildResult[]> {
+  const limit = options.concurrency > 0 ? options.concurrency : options.images.length
+  const results: ImageBuildResult[] = new Array(options.images.length)
+  let next = 0
+  const worker = async (): Promise<void> => {
+    while (next < options.images.length) {
+      const index = next
+      next += 1
+      results[index] = await buildOne(options.images[index], options)
+    }
+  }
+  await Promise.all(Array.from({length: Math.min(limit, options.images.length)}, () => worker()))
+  return results
+}
+
+async function buildOne(image: ImageSpec, options: BuildImagesOptions): Promise<ImageBuildResult> {
+  const started = performance.now()
+  const contextDir = path.resolve(options.root, image.context)
+  const dockerfileInContext = path.relative(contextDir, path.resolve(options.root, image.dockerfile)).split(path.sep).join('/')
+  const tags = imageTags(image.name, options.shortSha)
+  const text = await readFile(path.resolve(options.root, image.dockerfile), 'utf8')
+  const bases = baseImages(text, image.buildArgs)
+  const base = {name: image.name, dockerfile: image.dockerfile, tags, baseImages: bases}
+  const failed = (failure: ImageBuildResult['failure'], contextFiles = 0): ImageBuildResult => ({
+    ...base,
+    status: 'failed',
+    durationMs: Math.round(performance.now() - started),
+    contextFiles,
+    failure,
+  })
+  if (dockerfileInContext.startsWith('../')) {
+    return failed({message: `the Dockerfile ${image.dockerfile} is outside the build context ${image.context}; move it into the context or change build.images[].context`, tail: []})
+  }
+
+  const context = await listContextFiles(contextDir, dockerfileInContext)
+  try {
+    const built = await options.engine.build({
+      context: await packContext(contextDir, context.files),
+      dockerfile: dockerfileInContext,
+      tags,
+      buildArgs: image.buildArgs,
+      target: image.target,
+      noCache: options.noCache,
+      onOutput: (line) => options.onOutput?.(image.name, line),
+    })
+    return {...base, status: 'built', imageId: built.imageId, durationMs: Math.round(performance.now() - started), contextFiles: context.files.length}
+  } catch (error) {
+    if (!(error instanceof BuildFailedError)) throw error
+    return failed(await explainFailure(error, bases, image, options.engine), context.files.length)
+  }
+}
+
+const PULL_FAILURE = /pull access denied|manifest unknown|not found|no such host|dial tcp|TLS handshake|connection refused|i\/o timeout/i
+
+/** A FROM step that failed because its image is neither on the engine nor pullable gets a message that says so. */
+async function explainFailure(
+  error: BuildFailedError,
+  bases: BaseImage[],
+  image: ImageSpec,
+  engine: Pick<ImageEngine, 'imageId'>,
+): Promise<NonNullable<ImageBuildResult['failure']>> {
+  const atFrom = error.step === undefined || /^Step \d+\/\d+ : FROM /i.test(error.step)
+  if (atFrom && PULL_FAILURE.test(error.message)) {
+    for (const base of bases) {
+      if ((await engine.imageId(base.reference)) === undefined) {
+        return {
+          message: `the base image ${base.reference} (${image.dockerfile}:${base.line}) is not on this Docker engine and could not be pulled: ${error.message}. Pull it (docker pull ${base.reference}), log in to its registry, or fix the FROM line.`,
+          step: error.step,
+          tail: error.tail,
+        }
+      }
+    }
+  }
+  return {message: error.message, step: error.step, tail: error.tail}
+}
+
+/** One check result per image, for the run's summary and reports. */
+export function buildCheckResult(result: ImageBuildResult): CheckResult {
+  const base = {id: `build:${result.name}`, tool: 'docker', phase: 'build' as const, cached: false, durationMs: result.durationMs, findings: [], gate: 'block' as const}
+  if (result.status === 'built') return {...base, status: 'passed', reason: `built ${result.tags.join(', ')} (${result.imageId ?? 'no id'})`}
+  const failure = result.failure!
+  const step = failure.step ? `\nfailing step: ${failure.step}` : ''
+  const tail = failure.tail.length > 0 ? `\n${failure.tail.join('\n')}` : ''
+  return {...base, status: 'failed', reason: `build of ${result.name} (${result.dockerfile}) failed: ${failure.message}${step}${tail}`}
+}
