@@ -25,7 +25,8 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
 
   protected flags!: BaseFlags<T>
   protected readonly cleanup = new CleanupStack()
-  protected terminal!: Terminal
+  // Replaced once the flags are parsed; a parse failure still needs somewhere to print.
+  protected terminal: Terminal = createTerminal()
   private signalHandlers: {signal: NodeJS.Signals; handler: () => void}[] = []
 
   public override async init(): Promise<void> {

@@ -25,6 +25,13 @@ export interface ExecuteContext {
   onMissingTool(error: PrerequisiteError): void
 }
 
+/**
+ * A fixed hash seed: pylint names an import cycle by walking sets, so with Python's random seed the same
+ * code gives a differently worded cyclic-import message from run to run. Findings must be reproducible
+ * (for parity with CI, for the cache, for SARIF fingerprints); the seed changes no verdict.
+ */
+export const TOOL_ENV: Readonly<Record<string, string>> = Object.freeze({PYTHONHASHSEED: '0'})
+
 export async function executeCheck(planned: PlannedCheck, context: ExecuteContext): Promise<CheckResult> {
   const {definition} = planned
   const base = {id: definition.id, tool: definition.tool, phase: definition.phase, cached: false, gate: planned.gate}
@@ -43,7 +50,7 @@ export async function executeCheck(planned: PlannedCheck, context: ExecuteContex
     throw error
   }
 
-  const run = (argv: string[]) => context.pool.run(() => context.runner.run({argv, cwd: context.root}))
+  const run = (argv: string[]) => context.pool.run(() => context.runner.run({argv, cwd: context.root, env: TOOL_ENV}))
   const invoke = async (files: string[], index: number): Promise<ToolOutput> => {
     const outputDir = await context.runner.outputDir(`${definition.id}-${index}`)
     const output = await run(definition.argv(files, planned.settings, outputDir))

@@ -28,6 +28,8 @@ export interface PlanInput {
   repoHasFlake8Config: boolean
   /** True when --max-line-length was set explicitly in cicd's configuration. */
   maxLineLengthExplicit: boolean
+  /** The run is limited to some files (the hook's changed files): none left means nothing to lint, not an error. */
+  restrictedToFiles?: boolean
 }
 
 export function validateCheckIds(ids: string[], known: string[], flag: string): void {
@@ -52,7 +54,7 @@ export function planChecks(input: PlanInput): PlannedCheck[] {
     if ((definition.id === 'safety' || definition.id === 'pip-audit') && definition.id !== provider) return false
     return input.config.checks[definition.id].enabled
   })
-  if (selected.some((d) => d.inputs === 'python') && input.pythonFiles.length === 0) {
+  if (selected.some((d) => d.inputs === 'python') && input.pythonFiles.length === 0 && !input.restrictedToFiles) {
     throw new UsageError('No Python files to check: nothing tracked by git matches paths.include.', [
       `paths.include is ${JSON.stringify(input.config.paths.include)} and paths.exclude ${JSON.stringify(input.config.paths.exclude)}`,
       'Run cicd in the repository of your Python project (--cwd DIR), or adjust paths in the configuration (cicd config shows them)',
@@ -72,6 +74,7 @@ export function planChecks(input: PlanInput): PlannedCheck[] {
           : undefined
       return {definition, settings, files: input.requirementFiles, gate: checkConfig.gate, skipReason}
     }
-    return {definition, settings, files: input.pythonFiles, gate: checkConfig.gate}
+    const skipReason = input.pythonFiles.length === 0 ? 'none of the selected files is a Python file it checks' : undefined
+    return {definition, settings, files: input.pythonFiles, gate: checkConfig.gate, skipReason}
   })
 }

@@ -59,6 +59,7 @@ export async function runCheck(options: CheckOptions): Promise<RunResult> {
     skip: options.skip ?? [],
     repoHasFlake8Config: await hasOwnFlake8Config(root),
     maxLineLengthExplicit: loaded.sources['checks.flake8.maxLineLength'] !== 'default',
+    restrictedToFiles: options.files !== undefined,
   })
 
   const parallelism = config.concurrency > 0 ? config.concurrency : os.availableParallelism()

@@ -3,7 +3,7 @@
 import {chmod, mkdtemp, rm, writeFile} from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
-import {afterAll, beforeAll, describe, expect, it} from 'vitest'
+import {afterAll, describe, expect, it} from 'vitest'
 
 import {runCli, type CliResult} from '../../helpers/cli.js'
 import {createTempRepo, EXAMPLE_PLATFORM, type TempRepo} from '../../helpers/repo.js'
