@@ -16,19 +16,27 @@ export interface SelectRunnerOptions {
 }
 
 export async function selectRunner(options: SelectRunnerOptions): Promise<Runner> {
-  const local = () =>
-    createLocalRunner({paths: Object.fromEntries(Object.entries(options.config.checks).map(([id, check]) => [id, check.path]))})
-  if (options.choice === 'local') return local()
-  const {createContainerRunner} = await import('./container.js')
-  if (options.choice === 'container') return createContainerRunner({root: options.root, image: options.image, cleanup: options.cleanup})
-
-  const {probeContainerRunner} = await import('./container.js')
-  const probe = await probeContainerRunner(options.image)
-  if (!probe.available) {
-    options.terminal.debug(`runner auto: local, because ${probe.reason}`)
-    options.terminal.error(`runner auto → local (${probe.reason})`)
-    return local()
+  const {choice, image, root, cleanup, terminal} = options
+  if (choice === 'local') {
+    terminal.error('runner: local')
+    return localRunner(options.config)
   }
-  options.terminal.error(`runner auto → container (engine reachable, image ${options.image} present)`)
-  return createContainerRunner({root: options.root, image: options.image, cleanup: options.cleanup})
+  const {createContainerRunner, probeContainerRunner} = await import('./container.js')
+  if (choice === 'container') {
+    const runner = await createContainerRunner({root, image, cleanup})
+    terminal.error(`runner: ${runner.description}`)
+    return runner
+  }
+  const probe = await probeContainerRunner(image)
+  if (!probe.available) {
+    terminal.error(`runner: local (auto: ${probe.reason})`)
+    return localRunner(options.config)
+  }
+  const runner = await createContainerRunner({root, image, cleanup})
+  terminal.error(`runner: ${runner.description} (auto: the engine answers and the image is there)`)
+  return runner
+}
+
+function localRunner(config: CicdConfig): Runner {
+  return createLocalRunner({paths: Object.fromEntries(Object.entries(config.checks).map(([id, check]) => [id, check.path]))})
 }

@@ -71,7 +71,6 @@ export async function runCheck(options: CheckOptions): Promise<RunResult> {
     cleanup: options.cleanup,
     terminal: options.terminal,
   })
-  options.terminal.error(`runner: ${runner.description}`)
 
   const versions = await openToolVersionStore()
   const missing: PrerequisiteError[] = []
