@@ -81,8 +81,14 @@ export interface DockerAdapter {
   /** Creates and starts a container; returns its id. */
   runContainer(spec: ContainerSpec): Promise<string>
   exec(containerId: string, request: ExecRequest): Promise<ExecResult>
-  /** Force-removes a container; a container that is already gone is not an error. */
+  /** Force-removes a container and waits until it is gone; a container that is already gone is not an error. */
   removeContainer(idOrName: string): Promise<void>
+  /**
+   * Kills a container's main process and returns at once; a container started with autoRemove is then
+   * removed by the engine in the background (on vfs that takes seconds nobody should wait for). A
+   * container that is not running is removed instead; one that is already gone is not an error.
+   */
+  killContainer(idOrName: string): Promise<void>
   /** Containers (running or not) that carry every given label; a value of undefined matches any value. */
   listContainers(labels: Record<string, string | undefined>): Promise<ContainerSummary[]>
   /** Removes an image tag (and the image when nothing else uses it); a missing image is not an error. */
@@ -242,6 +248,21 @@ export function createDockerAdapter(options: DockerAdapterOptions = {}): DockerA
         } catch (error) {
           // 404: already gone; 409: the engine is already removing it (AutoRemove after the main process died).
           if (statusOf(error) !== 404 && statusOf(error) !== 409) throw error
+        }
+      }),
+
+    killContainer: (idOrName) =>
+      call(async (engine) => {
+        const container = engine.getContainer(idOrName)
+        try {
+          await container.kill()
+        } catch (error) {
+          if (statusOf(error) === 404) return
+          if (statusOf(error) !== 409) throw error
+          // 409: not running (created but never started, or exited without autoRemove).
+          await container.remove({force: true}).catch((removeError: unknown) => {
+            if (statusOf(removeError) !== 404 && statusOf(removeError) !== 409) throw removeError
+          })
         }
       }),
 

@@ -93,7 +93,9 @@ export async function createContainerRunner(options: ContainerRunnerOptions): Pr
   const release = options.cleanup.add(`tools container ${name}`, async () => {
     try {
       await creating.catch(() => undefined)
-      await docker.removeContainer(name)
+      // Killing returns at once and the engine removes the container (autoRemove): at the end of a run
+      // or on Ctrl-C nobody waits for the storage driver to delete its files.
+      await docker.killContainer(name)
     } finally {
       await rm(outputRoot, {recursive: true, force: true})
     }
@@ -215,7 +217,7 @@ async function removeOrphans(docker: DockerAdapter): Promise<void> {
   const orphans = mine.filter((container) => !isAlive(Number(container.labels[PID_LABEL])))
   await Promise.all(
     orphans.map(async (container) => {
-      await docker.removeContainer(container.id)
+      await docker.killContainer(container.id)
       const output = container.labels[OUTPUT_LABEL]
       // Only a directory this runner could have made: a label is not a licence to delete anything.
       if (output && path.dirname(output) === os.tmpdir() && /^cicd-run-[0-9a-f]{12}-/.test(path.basename(output))) {

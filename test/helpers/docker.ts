@@ -34,6 +34,20 @@ export function runContainers(docker: DockerAdapter, runId?: string): Promise<Co
   return docker.listContainers({[RUN_LABEL]: runId})
 }
 
+/**
+ * A run's containers once the engine has finished removing them: a runner kills its container and the
+ * engine removes it in the background, which takes seconds with vfs. Returns what is still there after
+ * timeoutMs (an empty list when all is gone).
+ */
+export async function runContainersAfterRemoval(docker: DockerAdapter, runId: string, timeoutMs = 60_000): Promise<ContainerSummary[]> {
+  const deadline = Date.now() + timeoutMs
+  for (;;) {
+    const left = await runContainers(docker, runId)
+    if (left.length === 0 || Date.now() > deadline) return left
+    await new Promise((resolve) => setTimeout(resolve, 250))
+  }
+}
+
 export interface EngineProxy {
   /** DOCKER_HOST for clients that should go through the proxy. */
   host: string

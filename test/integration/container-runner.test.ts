@@ -11,9 +11,9 @@ import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import {createDockerAdapter, type DockerAdapter} from '../../src/adapters/docker.js'
 import {PrerequisiteError} from '../../src/errors.js'
 import {CleanupStack} from '../../src/lifecycle/cleanup.js'
-import {createContainerRunner, type ContainerRunner} from '../../src/runners/container.js'
+import {createContainerRunner, PID_LABEL, type ContainerRunner} from '../../src/runners/container.js'
 import {REPO_ROOT} from '../helpers/cli.js'
-import {requireDockerEngine, runContainers, startEngineProxy, TEST_TOOLS_IMAGE, testDockerHost} from '../helpers/docker.js'
+import {requireDockerEngine, runContainers, runContainersAfterRemoval, startEngineProxy, TEST_TOOLS_IMAGE, testDockerHost} from '../helpers/docker.js'
 
 const SOURCES: Record<string, string> = {
   'pkg/__init__.py': '',
@@ -168,7 +168,7 @@ describe('the run container’s lifetime', () => {
       signal: undefined,
       stderr: '',
     })
-    expect(await runContainers(docker, runId)).toEqual([])
+    expect(await runContainersAfterRemoval(docker, runId)).toEqual([])
   })
 
   describe('after a run killed with SIGKILL, the next run', () => {
@@ -191,7 +191,7 @@ describe('the run container’s lifetime', () => {
     afterAll(() => stack.runAll())
 
     it('removes the container and the output directory the killed run left', async () => {
-      expect(await runContainers(docker, orphanRunId)).toEqual([])
+      expect(await runContainersAfterRemoval(docker, orphanRunId)).toEqual([])
       await expect(stat(orphanOutput)).rejects.toThrow(/ENOENT/)
       expect(await runContainers(docker, next.runId)).toHaveLength(1)
     })
@@ -210,7 +210,7 @@ describe('the run container’s lifetime', () => {
 
     it('is removed by dispose with its output directories, and dispose may be called twice', async () => {
       await next.dispose()
-      expect(await runContainers(docker, next.runId)).toEqual([])
+      expect(await runContainersAfterRemoval(docker, next.runId)).toEqual([])
       await expect(stat(outputDir)).rejects.toThrow(/ENOENT/)
       expect(stack.size).toBe(0)
       await next.dispose()
@@ -232,14 +232,15 @@ describe('engine and image problems', () => {
   })
 
   it('says the tools image is missing and how to build it (exit 3), starting nothing', async () => {
-    const before = (await runContainers(docker)).length
+    const mine = () => docker.listContainers({[PID_LABEL]: String(process.pid)})
+    const before = await mine()
     const error = await createContainerRunner({root, image: 'cicd-test/no-such-image:never', cleanup, docker}).catch((caught: unknown) => caught)
     expect(error).toBeInstanceOf(PrerequisiteError)
     expect((error as PrerequisiteError).exitCode).toBe(3)
     expect((error as PrerequisiteError).message).toMatch(/^The tools image cicd-test\/no-such-image:never is not in the Docker engine/)
     expect((error as PrerequisiteError).nextSteps.join('\n')).toMatch(/cicd tools build --tag cicd-test\/no-such-image:never/)
     expect((error as PrerequisiteError).nextSteps.join('\n')).toMatch(/--tools-image/)
-    expect((await runContainers(docker)).length).toBeLessThanOrEqual(before)
+    expect(await mine()).toEqual(before)
   })
 
   it('turns the engine going away mid-run into a prerequisite error (exit 3)', async () => {
