@@ -5,7 +5,7 @@ import {CicdError, ExitCode, PrerequisiteError, UsageError} from '../errors.js'
 import type {Release} from '../state/store.js'
 import {takeBackup} from './backup.js'
 import type {DeployContext} from './context.js'
-import {containerOf, containersOf, healthUrl, instanceAddress, releaseInstances, startInstance, stopContainers} from './instances.js'
+import {containerOf, containersOf, healthUrl, instanceAddress, releaseInstances, startInstance, stopContainers, settleAll} from './instances.js'
 import {waitHealthy} from './health.js'
 import {openSteps} from './journal.js'
 import type {HeldLock} from './lease.js'
@@ -105,7 +105,7 @@ export async function reconcileAbandoned(ctx: DeployContext, options: {exceptRun
     const instances = releaseInstances(ctx, live)
     const missing = instances.filter((i) => !containerOf(existing, live.id, i)?.running)
     for (const instance of missing) await startInstance(ctx, live, instance)
-    await Promise.all(missing.map(async (instance) => {
+    await settleAll(missing.map(async (instance) => {
       const result = await waitHealthy({http: ctx.http, clock: ctx.clock, url: healthUrl(ctx, live, instance), check: live.spec.services[instance.service].healthCheck})
       if (!result.healthy) throw new CicdError(`Could not bring back ${instance.service}#${instance.index} of the live release #${live.id}: ${result.last}`, {exitCode: ExitCode.deployFailed})
     }))

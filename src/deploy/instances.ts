@@ -45,14 +45,31 @@ export async function startInstance(ctx: DeployContext, release: Release, instan
   for (const old of await engine.list({'cicd.namespace': ctx.namespace, 'cicd.environment': ctx.env.name, 'cicd.release': String(release.id), 'cicd.service': instance.service, 'cicd.instance': String(instance.index)})) {
     await engine.remove(old.id)
   }
-  await engine.start({
+  const spec = {
     name,
     image: service.imageId,
     cmd: service.command,
     env: {...env, PORT: String(instance.port), CICD_ENVIRONMENT: ctx.env.name, CICD_RELEASE: String(release.id), CICD_VERSION: release.version},
     labels: containerLabels(ctx.namespace, ctx.env.name, release.id, instance, release.slot),
     stopTimeoutSeconds: service.stopTimeoutSeconds,
-  })
+  }
+  try {
+    await engine.start(spec)
+  } catch (error) {
+    // 409: a process killed while creating this container left the engine finishing that creation after
+    // the listing above; the name is ours, so the leftover goes.
+    if ((error as {statusCode?: number}).statusCode !== 409) throw error
+    await engine.remove(name)
+    await engine.start(spec)
+  }
+}
+
+/** Like Promise.all, but waits for every task to settle before rejecting, so a retry never overlaps them. */
+export async function settleAll<T>(tasks: Promise<T>[]): Promise<T[]> {
+  const results = await Promise.allSettled(tasks)
+  const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected')
+  if (failed) throw failed.reason
+  return results.map((r) => (r as PromiseFulfilledResult<T>).value)
 }
 
 /** The environment's containers on every engine, optionally only one release's. */

@@ -7,7 +7,7 @@ import type {Backup, Release, Run} from '../state/store.js'
 import {checkArchive, restoreBackup, stopWrites, takeBackup} from './backup.js'
 import type {DeployContext} from './context.js'
 import {waitHealthy} from './health.js'
-import {containerOf, containersOf, healthUrl, instanceAddress, maxDrainMs, releaseInstances, requireImages, startInstance, stopContainers, stopTimeoutOf} from './instances.js'
+import {containerOf, containersOf, healthUrl, instanceAddress, maxDrainMs, releaseInstances, requireImages, startInstance, stopContainers, stopTimeoutOf, settleAll} from './instances.js'
 import {formatTimings, openSteps, stepTimings} from './journal.js'
 import type {HeldLock} from './lease.js'
 import {verifyRelease} from './verify.js'
@@ -80,10 +80,15 @@ export async function planFromRun(ctx: DeployContext, run: Run): Promise<Rollbac
   return {environment: ctx.env.name, current, target, backup, trigger: run.trigger as RollbackPlan['trigger'], reason: params.reason}
 }
 
-/** The state just before the first release after the target was deployed: its pre-deploy backup. */
+/**
+ * The data as it was when the target was last live: the pre-deploy backup of the first release after it
+ * that went live. Releases that failed were rolled back already (their changes undone), so writes made
+ * after them still belong to the target's era and are kept.
+ */
 async function backupForRollback(ctx: DeployContext, target: Release): Promise<Backup | undefined> {
   const newer = (await ctx.store.releases(1000)).filter((r) => r.id > target.id && r.backupId !== null).sort((a, b) => a.id - b.id)
-  for (const release of newer) {
+  const ordered = [...newer.filter((r) => r.status !== 'failed'), ...newer.filter((r) => r.status === 'failed')]
+  for (const release of ordered) {
     const backup = await ctx.store.backup(release.backupId!)
     if (backup?.verified) return backup
   }
@@ -231,7 +236,7 @@ async function deployPrevious(ctx: DeployContext, target: Release): Promise<Reco
   const existing = await containersOf(ctx, target.id)
   const instances = releaseInstances(ctx, target)
   let started = 0
-  await Promise.all(
+  await settleAll(
     instances.map(async (instance) => {
       if (!containerOf(existing, target.id, instance)?.running) {
         await startInstance(ctx, target, instance)

@@ -6,7 +6,7 @@ import {CicdError, ExitCode} from '../errors.js'
 import type {Release} from '../state/store.js'
 import type {DeployContext} from './context.js'
 import {waitHealthy, type HealthResult} from './health.js'
-import {containerOf, containersOf, healthUrl, instanceAddress, maxDrainMs, releaseInstances, startInstance, stopContainers, stopTimeoutOf} from './instances.js'
+import {containerOf, containersOf, healthUrl, instanceAddress, maxDrainMs, releaseInstances, startInstance, stopContainers, stopTimeoutOf, settleAll} from './instances.js'
 import type {Instance} from './spec.js'
 
 export class HealthCheckFailed extends CicdError {
@@ -72,7 +72,7 @@ async function blueGreen(ctx: DeployContext, release: Release, live: Release | u
     await stopContainers(leftovers, () => 10, true)
   }
   const instances = releaseInstances(ctx, release)
-  await Promise.all(instances.map((instance) => startHealthy(ctx, release, instance)))
+  await settleAll(instances.map((instance) => startHealthy(ctx, release, instance)))
   if (ctx.balancer) await ctx.balancer.switchTo(instances.map((i) => instanceAddress(ctx, i)))
   if (!live) return {}
   return {kept: `release #${live.id} (${live.version}) stays running idle for ${ctx.env.blueGreen.keepBlueHours} h for an instant rollback`}

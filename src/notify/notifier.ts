@@ -51,7 +51,8 @@ async function deliver(route: NotificationRoute, n: Notification, options: Notif
 export function createNotifier(options: NotifierOptions): Notifier {
   return {
     async send(n) {
-      const routes = options.routes.filter((route) => atLeast(n.level, route.minLevel))
+      // A resolution reaches PagerDuty whatever its level, or the incident it triggered would stay open there.
+      const routes = options.routes.filter((route) => atLeast(n.level, route.minLevel) || (n.resolves === true && route.channel === 'pagerduty'))
       return Promise.all(
         routes.map(async (route): Promise<DeliveryResult> => {
           try {

@@ -13,9 +13,24 @@ import path from 'node:path'
 import pg from 'pg'
 import {SMTPServer} from 'smtp-server'
 
-import {REPO_ROOT} from '../../helpers/cli.js'
+import {REPO_ROOT, startCli, type CliOptions, type CliResult} from '../../helpers/cli.js'
 import {createTempRepo, type TempRepo} from '../../helpers/repo.js'
 import {testDockerHost} from '../../helpers/docker.js'
+
+/**
+ * The CLI as users run it (bin/run.js). CICD_TEST_CLI may name another build of the same sources, so a
+ * concurrent `npm run build` emptying dist/ cannot break a long run.
+ */
+export function cliProcess(args: string[], options: CliOptions): ReturnType<typeof startCli> {
+  const cli = process.env.CICD_TEST_CLI
+  if (!cli) return startCli(args, options)
+  return execa('node', [cli, ...args], {cwd: options.cwd, env: {NO_COLOR: '1', CI: 'true', ...options.env}, stdin: 'ignore', reject: false, timeout: options.timeoutMs ?? 240_000}) as ReturnType<typeof startCli>
+}
+
+export async function operatorCli(args: string[], options: CliOptions): Promise<CliResult> {
+  const result = await cliProcess(args, options)
+  return {exitCode: result.exitCode ?? -1, stdout: String(result.stdout), stderr: String(result.stderr)}
+}
 
 export const PG_URL = process.env.CICD_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:55432/postgres'
 export const SERVICE_IMAGE = 'cicd-test/http-service'
@@ -103,6 +118,10 @@ http {
   client_body_temp_path ${dir}/body; proxy_temp_path ${dir}/proxy; fastcgi_temp_path ${dir}/fastcgi;
   uwsgi_temp_path ${dir}/uwsgi; scgi_temp_path ${dir}/scgi;
   include ${upstreamFile};
+  # A reload retires the old workers, which close their idle keep-alive connections; a client racing that close
+  # sees a reset no matter how the upstreams changed (and Node's fetch does not retry it). One request per
+  # connection keeps the test about what the switch itself does to requests.
+  keepalive_timeout 0;
   server {
     listen 127.0.0.1:${port};
     location / {
@@ -236,14 +255,14 @@ export async function createWorld(options: WorldOptions): Promise<World> {
             image: SERVICE_IMAGE,
             port: basePort,
             env: {APP_SECRET: '${TEST_APP_SECRET}'},
-            healthCheck: {path: '/health', successes: 2, intervalMs: 100, timeoutMs: 1000, readyTimeoutMs: 15_000},
+            healthCheck: {path: '/health', successes: 2, intervalMs: 100, timeoutMs: 1000, readyTimeoutMs: 60_000},
             stopTimeoutSeconds: 3,
             drainMs: 300,
           },
         },
         database: {url: '${TEST_APP_DB}', backupDir: path.join(dir, 'backups')},
         loadBalancer: {upstreamFile: nginx.upstreamFile, upstreamName: 'app', reloadCommand: nginx.reloadCommand, url: `http://127.0.0.1:${nginx.port}`},
-        stateDatabase: {url: stateUrl},
+        stateDatabase: {url: '${TEST_STATE_DB}'},
         lock: {ttlSeconds: options.lockTtlSeconds ?? 5},
         backup: {required: true},
         approval: {approvers: ['alice']},
@@ -266,6 +285,7 @@ export async function createWorld(options: WorldOptions): Promise<World> {
   const env = {
     DOCKER_HOST: testDockerHost(),
     TEST_APP_DB: appUrl,
+    TEST_STATE_DB: stateUrl,
     TEST_SLACK_URL: `${sinks.url}/slack/T000/B000/s3cr3t-slack-token`,
     TEST_PD_KEY: 'pd-routing-key-0123456789',
     TEST_APP_SECRET: 'app-secret-value-42',

@@ -3,12 +3,11 @@
 // marked rolled-back, an incident is recorded, and CRITICAL then INFO notifications arrived.
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
-import {runCli} from '../../helpers/cli.js'
-import {createWorld, requestLoop, sql, type World} from './harness.js'
+import {createWorld, operatorCli, requestLoop, sql, type World} from './harness.js'
 
 describe('staging: rolling deploy and rollback', () => {
   let world: World
-  const cli = (...args: string[]) => runCli(args, {cwd: world.repo.dir, env: world.env})
+  const cli = (...args: string[]) => operatorCli(args, {cwd: world.repo.dir, env: world.env})
 
   beforeAll(async () => {
     world = await createWorld({environment: 'staging', branch: 'develop'})
@@ -17,7 +16,7 @@ describe('staging: rolling deploy and rollback', () => {
     await world?.dispose()
   })
 
-  it('deploys v1, rolls v2 out under load without a failed request, and rolls back to v1 with the data of the backup', async () => {
+  it('deploys v1, rolls v2 out under load without a failed request, and rolls back to v1 with the data of the backup', {timeout: 400_000}, async () => {
     const dry = await cli('deploy', '--env', 'staging', '--version', 'v1', '--dry-run')
     expect(dry.exitCode, dry.stderr).toBe(0)
     expect(dry.stdout).toContain('Deploy of v1 to staging (rolling, 3 instance(s)')
