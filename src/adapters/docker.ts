@@ -113,8 +113,9 @@ const UNREACHABLE_CODES = new Set(['ENOENT', 'ECONNREFUSED', 'ECONNRESET', 'EPIP
 
 /** True when the error says the engine could not be reached (as opposed to the engine refusing a request). */
 export function isEngineUnreachable(error: unknown): boolean {
-  const code = (error as NodeJS.ErrnoException | undefined)?.code
-  if (code && UNREACHABLE_CODES.has(code)) return true
+  const {code, syscall} = (error ?? {}) as NodeJS.ErrnoException
+  // ENOENT is a missing socket only when connecting (a missing build-context file is not the engine's fault).
+  if (code && UNREACHABLE_CODES.has(code) && (code !== 'ENOENT' || syscall === 'connect')) return true
   const name = (error as Error | undefined)?.name
   return name === 'AbortError' || name === 'TimeoutError' || /socket hang up/i.test(String((error as Error)?.message))
 }
@@ -144,7 +145,8 @@ export function createDockerAdapter(options: DockerAdapterOptions = {}): DockerA
     try {
       return await operation(engine)
     } catch (error) {
-      if (isEngineUnreachable(error) || (error as NodeJS.ErrnoException)?.code === 'EACCES') throw engineUnreachable(host, error)
+      const {code, syscall} = (error ?? {}) as NodeJS.ErrnoException
+      if (isEngineUnreachable(error) || (code === 'EACCES' && syscall === 'connect')) throw engineUnreachable(host, error)
       throw error
     }
   }
@@ -347,7 +349,6 @@ async function connect(host: string | undefined): Promise<Dockerode> {
 }
 
 function stripAnsi(text: string): string {
-  // eslint-disable-next-line no-control-regex
   return text.replace(/\x1B\[[0-9;]*m/g, '')
 }
 
