@@ -53,9 +53,10 @@ function tool(overrides: Partial<ToolCheckConfig> = {}): ToolCheckConfig {
 
 /**
  * A fresh copy each call, so no caller can change another's defaults. The policy and environments
- * sections keep their defaults in their own schemas (src/policy/schema.ts, environments-schema.ts).
+ * sections and the phase sections keep their defaults in their own schemas (src/policy/schema.ts,
+ * environments-schema.ts, sections/*.ts, src/cache/schema.ts).
  */
-export function defaultConfig(): Omit<CicdConfig, 'policy' | 'environments'> {
+export function defaultConfig(): Omit<CicdConfig, 'policy' | 'environments' | 'test' | 'build' | 'scan' | 'gates' | 'reports' | 'cache'> {
   return {
     runner: 'auto',
     paths: {include: ['**/*.py'], exclude: []},

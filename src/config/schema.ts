@@ -4,8 +4,14 @@
 import {z} from 'zod'
 
 import {defaultConfig, PINNED_TOOL_VERSIONS} from './defaults.js'
+import {cacheSchema} from '../cache/schema.js'
 import {policySchema} from '../policy/schema.js'
 import {environmentsSchema} from './environments-schema.js'
+import {buildSchema} from './sections/build.js'
+import {gatesSchema} from './sections/gates.js'
+import {reportsSchema} from './sections/reports.js'
+import {scanSchema} from './sections/scan.js'
+import {testSchema} from './sections/test.js'
 import type {CicdConfig, ToolCheckConfig} from './types.js'
 
 const defaults = defaultConfig()
@@ -148,6 +154,12 @@ const sections = {
     .min(0)
     .default(defaults.concurrency)
     .describe('How many tool processes run at once; 0 means one per CPU core.'),
+  test: testSchema,
+  build: buildSchema,
+  scan: scanSchema,
+  gates: gatesSchema,
+  reports: reportsSchema,
+  cache: cacheSchema,
   policy: policySchema,
   environments: environmentsSchema
     .default({})

@@ -1,7 +1,13 @@
 // The resolved configuration every service receives: defaults from the design documents, overlaid with
 // the repository's configuration file. The schema in schema.ts validates user input into this shape.
+import type {CacheConfig} from '../cache/schema.js'
 import type {PolicyConfig} from '../policy/schema.js'
 import type {EnvironmentsConfig} from './environments-schema.js'
+import type {BuildConfig} from './sections/build.js'
+import type {GatesConfig} from './sections/gates.js'
+import type {ReportsConfig} from './sections/reports.js'
+import type {ScanConfig} from './sections/scan.js'
+import type {TestConfig} from './sections/test.js'
 
 export type Gate = 'block' | 'warn'
 
@@ -38,6 +44,18 @@ export interface CicdConfig {
   dependencies: {provider: 'safety' | 'pip-audit'; requirements: string[]}
   /** Parallel tool processes; 0 means the number of cores. */
   concurrency: number
+  /** The test phase: pytest, coverage and its gate. */
+  test: TestConfig
+  /** The build phase: the platform's images. */
+  build: BuildConfig
+  /** The scan phase: Trivy over the built images. */
+  scan: ScanConfig
+  /** The five security gates of the design. */
+  gates: GatesConfig
+  /** The report folder every run writes. */
+  reports: ReportsConfig
+  /** The content-addressed result cache. */
+  cache: CacheConfig
   /** Which phases each branch runs and where it deploys (the hook and `cicd deploy` both obey it). */
   policy: PolicyConfig
   /** Where `cicd deploy` and `cicd rollback` operate. */

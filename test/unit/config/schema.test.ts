@@ -34,10 +34,17 @@ describe('defaults', () => {
   })
 
   it('the schema resolves an empty file to exactly defaultConfig()', () => {
-    const {environments, policy, ...rest} = configSchema.parse({}) as ReturnType<typeof defaultConfig> & {environments: unknown; policy: unknown}
+    const {environments, policy, test, build, scan, gates, reports, cache, ...rest} = configSchema.parse({})
     expect(rest).toEqual(defaultConfig())
     expect(environments).toEqual({})
     expect(policy).toMatchObject({rules: {}, builtInRules: true})
+    // The sections that keep their defaults in their own schemas resolve to them.
+    expect(test.coverage.threshold).toBe(70)
+    expect(build).toMatchObject({concurrency: 0})
+    expect(scan.severities).toEqual(['HIGH', 'CRITICAL'])
+    expect(gates).toBeTypeOf('object')
+    expect(reports.keep).toBe(20)
+    expect(cache).toMatchObject({enabled: true, maxSizeMb: 50})
   })
 
   it('hands out independent copies, so one caller cannot change another\'s defaults', () => {

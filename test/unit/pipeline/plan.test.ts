@@ -1,12 +1,12 @@
 import {describe, expect, it} from 'vitest'
 
 import {STATIC_CHECKS} from '../../../src/checks/registry.js'
-import {defaultConfig} from '../../../src/config/defaults.js'
+import {configSchema} from '../../../src/config/schema.js'
 import type {CicdConfig} from '../../../src/config/types.js'
 import {UsageError} from '../../../src/errors.js'
 import {planChecks, type PlanInput} from '../../../src/pipeline/plan.js'
 
-const config = (): CicdConfig => ({...defaultConfig(), policy: {} as CicdConfig['policy'], environments: {}})
+const config = (): CicdConfig => configSchema.parse({})
 
 const input = (overrides: Partial<PlanInput> = {}): PlanInput => ({
   config: config(),
