@@ -41,19 +41,8 @@ export function buildImportGraph(files: readonly string[], importsOf: (file: str
       else children.set(key, [entry])
     }
   }
-  const join = (dir: string, name: string) => (dir === '' ? name : `${dir}/${name}`)
   const isPackage = (dir: string) => present.has(join(dir, '__init__.py'))
-  const packageRoot = (file: string) => {
-    let dir = dirOf(file)
-    while (dir !== '' && isPackage(dir)) dir = dirOf(dir)
-    return dir
-  }
-
-  const roots: string[] = []
-  for (const file of [...files].sort()) {
-    const root = packageRoot(file)
-    if (!roots.includes(root)) roots.push(root)
-  }
+  const roots = packageRoots(files)
   const searchRoots = [...new Set([...roots, '', 'src'])]
 
   /** Files that `dir/dotted` may be: a module, a package's __init__, and the __init__ of every package on the way. */
@@ -77,6 +66,24 @@ export function buildImportGraph(files: readonly string[], importsOf: (file: str
     }
   }
 
+  // The same absolute imports recur in most files (typing, the project's common modules): resolve each once.
+  const resolvedAbsolute = new Map<string, string[]>()
+  const resolveFrom = (dirs: readonly string[], statement: ImportStatement): string[] => {
+    const memoKey = `${dirs.join('\0')}\0\0${statement.module}\0${statement.names?.join(',') ?? ''}`
+    let resolved = resolvedAbsolute.get(memoKey)
+    if (!resolved) {
+      const into = new Set<string>()
+      const parts = statement.module.split('.')
+      for (const root of dirs) {
+        moduleFiles(root, parts, into)
+        if (statement.names) importedNames(join(root, parts.join('/')), statement.names, into)
+      }
+      resolved = [...into]
+      resolvedAbsolute.set(memoKey, resolved)
+    }
+    return resolved
+  }
+
   const dependencies = new Map<string, string[]>()
   const topLevelNames = new Set<string>()
   for (const file of files) {
@@ -94,10 +101,8 @@ export function buildImportGraph(files: readonly string[], importsOf: (file: str
         continue
       }
       topLevelNames.add(parts[0])
-      for (const root of [...searchRoots, dirOf(file)]) {
-        moduleFiles(root, parts, found)
-        if (statement.names) importedNames(join(root, parts.join('/')), statement.names, found)
-      }
+      for (const resolved of resolveFrom(searchRoots, statement)) found.add(resolved)
+      for (const resolved of resolveFrom([dirOf(file)], statement)) found.add(resolved)
     }
     found.delete(file)
     dependencies.set(file, [...found].sort())
@@ -107,6 +112,21 @@ export function buildImportGraph(files: readonly string[], importsOf: (file: str
     .filter((name) => roots.filter((root) => isPackage(join(root, name)) || EXTENSIONS.some((e) => present.has(join(root, name + e)))).length > 1)
     .sort()
   return {dependencies, roots, ambiguous}
+}
+
+/**
+ * The directories pylint puts on sys.path for `files`: each one's package root (the first directory up
+ * without an __init__.py), in the order of first appearance over the sorted files; '' is the root.
+ */
+export function packageRoots(files: readonly string[]): string[] {
+  const present = new Set(files)
+  const roots: string[] = []
+  for (const file of [...files].sort()) {
+    let dir = dirOf(file)
+    while (dir !== '' && present.has(join(dir, '__init__.py'))) dir = dirOf(dir)
+    if (!roots.includes(dir)) roots.push(dir)
+  }
+  return roots
 }
 
 /**
@@ -198,6 +218,10 @@ function stronglyConnected(edges: ReadonlyMap<string, readonly string[]>): strin
     }
   }
   return components
+}
+
+function join(dir: string, name: string): string {
+  return dir === '' ? name : `${dir}/${name}`
 }
 
 function dirOf(file: string): string {

@@ -21,6 +21,19 @@ const NAME_START = /[\p{L}\p{Nl}_]/u
 const NAME_REST = /[\p{L}\p{Nl}\p{Mn}\p{Mc}\p{Nd}\p{Pc}_]/u
 const STRING_PREFIX = /^(?:[rRuUbBfF]|[rR][bBfF]|[bBfF][rR])$/
 
+// ASCII first: the Unicode classes cost a regular expression per character.
+function isNameStart(c: string): boolean {
+  const code = c.charCodeAt(0)
+  if (code < 128) return (code >= 97 && code <= 122) || (code >= 65 && code <= 90) || code === 95
+  return NAME_START.test(c)
+}
+
+function isNameRest(c: string): boolean {
+  const code = c.charCodeAt(0)
+  if (code < 128) return (code >= 97 && code <= 122) || (code >= 65 && code <= 90) || (code >= 48 && code <= 57) || code === 95
+  return NAME_REST.test(c)
+}
+
 export function scanImports(source: string): ImportStatement[] {
   if (!source.includes('import')) return []
   const tokens = tokenize(source)
@@ -115,9 +128,9 @@ function tokenize(source: string): Token[] {
     } else if (c === '"' || c === "'") {
       i = skipString(source, i)
       tokens.push({kind: 'other'})
-    } else if (NAME_START.test(c)) {
+    } else if (isNameStart(c)) {
       let j = i + 1
-      while (j < n && NAME_REST.test(source[j])) j++
+      while (j < n && isNameRest(source[j])) j++
       const text = source.slice(i, j)
       if ((source[j] === '"' || source[j] === "'") && STRING_PREFIX.test(text)) {
         i = skipString(source, j)
@@ -175,35 +188,34 @@ const MEANINGFUL_COMMENT = /#\s*(?:type:|pylint:|-\*-|vim:|coding[:=])/
  * imported module's line numbers; only duplicate-code does, and that one is keyed on every file's bytes.)
  */
 export function semanticDigest(source: string): string {
-  const kept: string[] = []
-  let i = 0
-  let line = ''
-  const n = source.length
+  const hash = createHash('sha256')
+  let line: string[] = []
   const endLine = () => {
-    const trimmed = line.trimEnd()
-    if (trimmed.trim() !== '') kept.push(trimmed)
-    line = ''
+    const text = line.join('').trimEnd()
+    if (text.trim() !== '') hash.update(`${text}\n`)
+    line = []
   }
+  const n = source.length
+  let start = 0
+  let i = 0
   while (i < n) {
     const c = source[i]
     if (c === '#') {
-      let j = i
-      while (j < n && source[j] !== '\n') j++
+      line.push(source.slice(start, i))
+      let j = source.indexOf('\n', i)
+      if (j === -1) j = n
       const comment = source.slice(i, j)
-      if (MEANINGFUL_COMMENT.test(comment)) line += comment
-      i = j
+      if (MEANINGFUL_COMMENT.test(comment)) line.push(comment)
+      i = start = j
     } else if (c === '"' || c === "'") {
-      const end = skipString(source, i)
-      line += source.slice(i, end)
-      i = end
+      i = skipString(source, i)
     } else if (c === '\n') {
+      line.push(source.slice(start, i))
       endLine()
-      i++
-    } else {
-      line += c
-      i++
-    }
+      i = start = i + 1
+    } else i++
   }
+  line.push(source.slice(start, n))
   endLine()
-  return createHash('sha256').update(kept.join('\n')).digest('hex')
+  return hash.digest('hex')
 }

@@ -1,15 +1,16 @@
 // The content-addressed result cache the check pipeline consults: content ids for the files a run reads,
 // per-file entries for file-local tools, pylint's per-file and whole-repository entries, and entries keyed
-// by all of a check's inputs. Every file's findings are stored under a key of its own (shared by all
-// branches and worktrees), and each check's last run is also kept as one entry, so an unchanged
-// repository is answered with a handful of reads however many files it has.
+// by all of a check's inputs. Each check's last run is kept as one entry (findings by file key), so an
+// unchanged repository is answered with a handful of reads however many files it has; the files an
+// incremental run re-checks also get an entry of their own, which other branches and worktrees (sharing the
+// cache) find when the last run was theirs.
 import {readFile} from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 
 import {type GitObjects, openGitObjects} from '../adapters/git-objects.js'
 import type {Finding} from '../checks/types.js'
-import {buildImportGraph, closureKeys} from './import-graph.js'
+import {buildImportGraph, closureKeys, packageRoots} from './import-graph.js'
 import {type ContentIds, digest, fileKey, namedKey, type ScopeInput, scopeKey, wholeInputKey} from './keys.js'
 import {
   crossModuleArgs,
@@ -88,7 +89,7 @@ export interface PylintPlan {
   hits: Map<string, Finding[]>
   /** The files whose per-file messages must be computed (their key changed); undefined when every file hit. */
   perFile?: PylintRun
-  /** The whole-repository run for cross-module messages and the statement count; undefined when stored. */
+  /** The whole-repository run for cross-module messages and the statement count (mode split). */
   cross?: PylintRun
   /** An ordinary run on every checked file (with `--reports=y`), when a split run could differ from it. */
   full?: PylintRun
@@ -116,11 +117,19 @@ export interface ResultCache {
   close(): Promise<void>
 }
 
+/** The whole-repository entry: the cross-module messages and statement count, and the run's merged result. */
 interface CrossEntry {
   findings: Finding[]
   statements?: number
   score?: number
+  merged: Finding[]
 }
+
+/**
+ * A save of more files than this (a cold run) is kept in the check's last-run entry only: writing thousands
+ * of small files costs more than re-running the few of them another branch or worktree later misses.
+ */
+const MAX_FILE_ENTRIES_PER_SAVE = 256
 
 /** Bumped when the import scanner changes what it finds. */
 const SCANNER_VERSION = 1
@@ -184,38 +193,33 @@ interface KeyedFiles {
   lookup(scope: string, contents: ReadonlyMap<string, string | undefined>): Promise<FileLookup>
 }
 
-/** Per-file entries behind a per-scope "last run" entry that answers an unchanged repository in one read. */
+/**
+ * Per-file entries behind a per-scope "last run" entry (each file's content key and findings) that answers
+ * an unchanged repository with one read and no hashing.
+ */
 function keyedFiles(store: CacheStore): KeyedFiles {
   return {
     async lookup(scope, contents) {
       const lastRunKey = namedKey(scope, 'last-run')
       const lastRun = asLastRun(await store.get(lastRunKey))
-      const keys = new Map<string, string>()
-      const found = new Map<string, Finding[]>()
-      let fromLastRun = 0
-      await Promise.all(
-        [...contents].map(async ([file, content]) => {
-          if (content === undefined) return
-          const key = fileKey(scope, file, content)
-          keys.set(file, key)
-          const remembered = lastRun?.[key]
-          if (remembered) fromLastRun++
-          const stored = remembered ?? asFindings(await store.get(key))
-          if (stored) found.set(file, stored)
-        }),
-      )
       const hits = new Map<string, Finding[]>()
       const misses: string[] = []
-      const entries: Record<string, Finding[]> = {}
-      for (const file of contents.keys()) {
-        const stored = found.get(file)
-        const key = keys.get(file)
-        if (stored && key) {
-          hits.set(file, stored)
-          entries[key] = stored
-        } else misses.push(file)
+      const unknown: string[] = []
+      for (const [file, content] of contents) {
+        const remembered = content === undefined ? undefined : lastRun?.[file]
+        if (Array.isArray(remembered) && remembered[0] === content && Array.isArray(remembered[1])) hits.set(file, remembered[1])
+        else if (content === undefined) misses.push(file)
+        else unknown.push(file)
       }
-      const lastRunCurrent = lastRun !== undefined && fromLastRun === hits.size && Object.keys(lastRun).length === hits.size
+      const found = await Promise.all(unknown.map(async (file) => asFindings(await store.get(fileKey(scope, file, contents.get(file)!)))))
+      unknown.forEach((file, index) => {
+        const stored = found[index]
+        if (stored) hits.set(file, stored)
+        else misses.push(file)
+      })
+      const entries: LastRun = {}
+      for (const [file, findings] of hits) entries[file] = [contents.get(file)!, findings]
+      const lastRunCurrent = lastRun !== undefined && unknown.length === 0 && Object.keys(lastRun).length === hits.size
       if (misses.length === 0 && !lastRunCurrent) await store.put(lastRunKey, entries)
       return {
         hits,
@@ -227,12 +231,13 @@ function keyedFiles(store: CacheStore): KeyedFiles {
             if (!list) return false
             list.push(finding)
           }
+          const own = byFile.size <= MAX_FILE_ENTRIES_PER_SAVE
           await Promise.all(
             [...byFile].map(async ([file, ran]) => {
-              const key = keys.get(file)
-              if (!key) return
-              entries[key] = ran
-              await store.put(key, ran)
+              const content = contents.get(file)
+              if (content === undefined) return
+              entries[file] = [content, ran]
+              if (own) await store.put(fileKey(scope, file, content), ran)
             }),
           )
           await store.put(lastRunKey, entries)
@@ -243,6 +248,9 @@ function keyedFiles(store: CacheStore): KeyedFiles {
   }
 }
 
+/** By file: the content key it was checked with, and its findings. */
+type LastRun = Record<string, [string, Finding[]]>
+
 function asFindings(value: unknown): Finding[] | undefined {
   if (!Array.isArray(value)) return undefined
   return value.every((item) => item && typeof item === 'object' && typeof (item as Finding).file === 'string' && typeof (item as Finding).rule === 'string')
@@ -250,8 +258,8 @@ function asFindings(value: unknown): Finding[] | undefined {
     : undefined
 }
 
-function asLastRun(value: unknown): Record<string, Finding[]> | undefined {
-  return value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, Finding[]>) : undefined
+function asLastRun(value: unknown): LastRun | undefined {
+  return value && typeof value === 'object' && !Array.isArray(value) ? (value as LastRun) : undefined
 }
 
 function uncachedPylint(checked: readonly string[]): PylintPlan {
@@ -277,26 +285,24 @@ interface PylintContext {
 async function planPylint(input: PylintInput, context: PylintContext): Promise<PylintPlan> {
   const {store, keyed} = context
   const contents = input.scope.contents
+  const roots = packageRoots(input.pythonFiles)
+  const scope = context.scope(input.scope, {roots})
+  const crossKey = wholeInputKey(
+    namedKey(scope, 'cross-module'),
+    [...input.pythonFiles.map((file) => [file, contents.get(file) ?? 'missing'] as const), ...input.checked.map((file) => [`checked:${file}`, ''] as const)],
+  )
+  const stored = asCross(await store.get(crossKey))
+  // Every Python file as it was: the last result stands, without reading a source or building the graph.
+  if (stored) return {mode: 'replay', hits: byFile(stored.merged.filter((finding) => !isCrossModule(finding))), complete: async () => ({findings: stored.merged, score: stored.score})}
+
   const modules = await scanModules(input.pythonFiles, contents, store, context.root)
   const graph = buildImportGraph(input.pythonFiles, (file) => modules.get(file)?.imports ?? [])
-  const scope = context.scope(input.scope, {roots: graph.roots})
   const deep = closureKeys(
     graph.dependencies,
     (file) => contents.get(file) ?? `missing:${file}`,
     (file) => (contents.get(file) ? (modules.get(file)?.semantic ?? '') : `missing:${file}`),
   )
   const lookup = await keyed.lookup(scope, contentKeys(input.checked, (file) => (contents.get(file) ? deep.get(file) : undefined)))
-  const crossKey = wholeInputKey(
-    namedKey(scope, 'cross-module'),
-    [...input.pythonFiles.map((file) => [file, contents.get(file) ?? 'missing'] as const), ...input.checked.map((file) => [`checked:${file}`, ''] as const)],
-  )
-  const stored = asCross(await store.get(crossKey))
-  const replay = async (): Promise<{findings: Finding[]; score?: number}> => ({
-    findings: [...[...lookup.hits.values()].flat(), ...(stored?.findings ?? [])],
-    score: stored?.score,
-  })
-  if (stored && lookup.misses.length === 0) return {mode: 'replay', hits: lookup.hits, complete: replay}
-
   const configTexts = await Promise.all(
     input.scope.configFiles.filter((file) => contents.get(file)).map((file) => readFile(path.join(context.root, file), 'utf8').catch(() => '')),
   )
@@ -314,34 +320,45 @@ async function planPylint(input: PylintInput, context: PylintContext): Promise<P
         // A finding about no checked file could not be replayed from per-file entries: store nothing.
         if (perFile.every((finding) => checked.has(finding.file))) {
           await lookup.save(perFile.filter((finding) => missed.has(finding.file)))
-          await store.put(crossKey, {findings: findings.filter(isCrossModule), statements: full?.statements, score: full?.score})
+          const entry: CrossEntry = {findings: findings.filter(isCrossModule), statements: full?.statements, score: full?.score, merged: findings}
+          await store.put(crossKey, entry)
         }
         return {findings, score: full?.score}
       },
     }
   }
 
-  const enabledKey = namedKey(scope, 'enabled-messages')
-  const enabled = stored ? undefined : await enabledMessages(store, enabledKey, input.listEnabledMessages)
+  const enabled = await enabledMessages(store, namedKey(scope, 'enabled-messages'), input.listEnabledMessages)
   return {
     mode: 'split',
     hits: lookup.hits,
     perFile: lookup.misses.length > 0 ? {files: lookup.misses, args: PER_FILE_ARGS, pythonPath: graph.roots} : undefined,
-    cross: enabled ? {files: [...input.checked], args: crossModuleArgs(enabled), pythonPath: []} : undefined,
+    cross: {files: [...input.checked], args: crossModuleArgs(enabled), pythonPath: []},
     async complete({perFile, cross}) {
       const ran = [...(perFile?.findings ?? [])].filter((finding) => !isCrossModule(finding))
       const filed = lookup.misses.length === 0 || (await lookup.save(ran))
-      const crossFindings = stored ? stored.findings : [...(cross?.findings ?? [])].filter(isCrossModule)
-      const statements = stored ? stored.statements : cross?.statements
+      const crossFindings = [...(cross?.findings ?? [])].filter(isCrossModule)
       const findings = [...[...lookup.hits.values()].flat(), ...ran, ...crossFindings]
-      // A run with `score=no` in the configuration prints no score: neither does cicd.
-      const scored = stored ? stored.score !== undefined : cross?.score !== undefined
-      const score = scored && statements !== undefined ? pylintScore(findings, statements) : undefined
-      // Without per-file entries for every file the next run could not replay, so the whole-repository entry waits too.
-      if (filed && !stored && statements !== undefined) await store.put(crossKey, {findings: crossFindings, statements, score})
+      // A configuration with `score=no` makes pylint print no score: then cicd shows none either.
+      const score = cross?.score !== undefined && cross.statements !== undefined ? pylintScore(findings, cross.statements) : undefined
+      // Without per-file entries for every file a later run could not rebuild this result, so it is not kept whole either.
+      if (filed && cross?.statements !== undefined) {
+        const entry: CrossEntry = {findings: crossFindings, statements: cross.statements, score, merged: findings}
+        await store.put(crossKey, entry)
+      }
       return {findings, score}
     },
   }
+}
+
+function byFile(findings: readonly Finding[]): Map<string, Finding[]> {
+  const grouped = new Map<string, Finding[]>()
+  for (const finding of findings) {
+    const list = grouped.get(finding.file)
+    if (list) list.push(finding)
+    else grouped.set(finding.file, [finding])
+  }
+  return grouped
 }
 
 async function enabledMessages(store: CacheStore, key: string, list: () => Promise<string>): Promise<Set<string>> {
@@ -355,7 +372,7 @@ async function enabledMessages(store: CacheStore, key: string, list: () => Promi
 function asCross(value: unknown): CrossEntry | undefined {
   if (!value || typeof value !== 'object') return undefined
   const entry = value as CrossEntry
-  return asFindings(entry.findings) ? entry : undefined
+  return asFindings(entry.findings) && asFindings(entry.merged) ? entry : undefined
 }
 
 interface ScannedModule {
