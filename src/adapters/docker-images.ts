@@ -60,6 +60,8 @@ export interface ImageEngine {
   /** Writes `docker save` of one image to a file. */
   save(reference: string, file: string): Promise<void>
   removeImage(reference: string): Promise<void>
+  /** Removes a named volume; one that is not there is not an error. */
+  removeVolume(name: string): Promise<void>
   /** Creates, starts and waits for a container, returns its output, and removes it whatever happens. */
   runToCompletion(spec: OneShotSpec): Promise<OneShotResult>
 }
@@ -92,7 +94,15 @@ export function createImageEngine(options: {host?: string} = {}): ImageEngine {
           rm: true,
           forcerm: true,
         } as unknown as Dockerode.ImageBuildOptions
-        const stream = await engine.buildImage(request.context as unknown as NodeJS.ReadableStream, buildOptions)
+        let stream: NodeJS.ReadableStream
+        try {
+          stream = await engine.buildImage(request.context as unknown as NodeJS.ReadableStream, buildOptions)
+        } catch (error) {
+          // The engine rejects a Dockerfile it cannot parse before the build starts (HTTP 400).
+          if (statusOf(error) !== 400) throw error
+          const message = (error as {json?: {message?: string}}).json?.message ?? (error as Error).message
+          throw new BuildFailedError(message.trim(), undefined, [])
+        }
         const imageId = await followBuild(engine, stream, request.onOutput)
         return {imageId, durationMs: performance.now() - started}
       }),
@@ -123,6 +133,15 @@ export function createImageEngine(options: {host?: string} = {}): ImageEngine {
       call(async (engine) => {
         try {
           await engine.getImage(reference).remove({force: true})
+        } catch (error) {
+          if (statusOf(error) !== 404) throw error
+        }
+      }),
+
+    removeVolume: (name) =>
+      call(async (engine) => {
+        try {
+          await engine.getVolume(name).remove()
         } catch (error) {
           if (statusOf(error) !== 404) throw error
         }
