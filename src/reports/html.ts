@@ -147,7 +147,7 @@ header{padding:28px 40px;color:#fff;background:linear-gradient(120deg,#1f2a44,#2
 header h1{margin:0 0 6px;font-size:24px}header .meta{opacity:.85;font-size:13px}header .meta span{margin-right:18px}
 main{max-width:1180px;margin:0 auto;padding:24px 40px 60px}.card{background:var(--card);border:1px solid var(--line);border-radius:10px;padding:18px 22px;margin-bottom:20px;box-shadow:0 1px 2px rgba(20,30,50,.04)}
 h2{font-size:17px;margin:0 0 14px}h3{display:flex;align-items:center;gap:10px;font-size:15px;margin:16px 0 8px;text-transform:capitalize}h3 .duration{color:var(--muted);font-weight:400;font-size:13px;margin-left:auto}
-table{width:100%;border-collapse:collapse}th,td{text-align:left;padding:7px 10px;border-bottom:1px solid var(--line);vertical-align:top}th{font-size:12px;color:var(--muted);font-weight:600;text-transform:uppercase;letter-spacing:.03em}
+table{width:100%;border-collapse:collapse}.phase table{table-layout:fixed}.phase th:first-child{width:60%}th,td{text-align:left;padding:7px 10px;border-bottom:1px solid var(--line);vertical-align:top}th{font-size:12px;color:var(--muted);font-weight:600;text-transform:uppercase;letter-spacing:.03em}
 td.num,th.num{text-align:right;white-space:nowrap;font-variant-numeric:tabular-nums}.name{font-weight:600}.sub{font-weight:400;color:var(--muted);font-size:12px}
 pre.reason{margin:6px 0 0;padding:8px 10px;background:#f7f8fa;border-radius:6px;font:12px/1.45 ui-monospace,SFMono-Regular,Menlo,monospace;white-space:pre-wrap;font-weight:400;max-height:220px;overflow:auto}
 .badge{display:inline-block;padding:1px 9px;border-radius:999px;font-size:12px;font-weight:600;text-transform:uppercase;letter-spacing:.03em}
