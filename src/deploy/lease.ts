@@ -20,7 +20,10 @@ export interface HeldLock {
 const time = (date: Date) => date.toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' UTC')
 
 export function describeHolder(lock: LockState): string {
-  return `${lock.holder}@${lock.host} (pid ${lock.pid}, ${lock.operation}: "${lock.reason}") since ${time(new Date(lock.acquiredAt))}, lease until ${time(new Date(lock.expiresAt))}`
+  const expires = new Date(lock.expiresAt)
+  // A pinned lease (a manual lock, an escalated rollback) is stored as 'infinity'.
+  const until = Number.isFinite(expires.getTime()) ? `lease until ${time(expires)}` : 'held until released'
+  return `${lock.holder}@${lock.host} (pid ${lock.pid}, ${lock.operation}: "${lock.reason}") since ${time(new Date(lock.acquiredAt))}, ${until}`
 }
 
 export class LockedError extends CicdError {

@@ -132,7 +132,7 @@ export async function executeRollback(ctx: DeployContext, plan: RollbackPlan, op
   const facts = {run: run.id, from: `#${current.id} ${current.version}`, to: `#${target.id} ${target.version}`, actor: ctx.actor}
 
   const alert = await steps.step('alert-and-lock', async () => {
-    await ctx.notifier.send({level: 'CRITICAL', environment: ctx.env.name, title: `Rollback started: ${current.version} → ${target.version}`, text: plan.reason, fields: facts, key})
+    await ctx.notifier.send({level: 'CRITICAL', environment: ctx.env.name, title: `Rollback started: ${current.version} -> ${target.version}`, text: plan.reason, fields: facts, key})
     const incident = await ctx.store.openIncident({runId: run.id, severity: 'CRITICAL', title: `${ctx.env.name}: rollback of ${current.version} to ${target.version} (${plan.reason})`})
     return {incidentId: incident.id, lock: options.held.token.slice(0, 8)}
   })
@@ -194,7 +194,7 @@ export async function executeRollback(ctx: DeployContext, plan: RollbackPlan, op
     const timings = stepTimings(await ctx.store.journalOf(run.id))
     await ctx.store.finishRun(run.id, 'escalated')
     await ctx.store.updateIncident(incidentId, {status: 'escalated', timings, summary: ctx.redact(failure.message)})
-    await ctx.notifier.send({level: 'CRITICAL', environment: ctx.env.name, title: `Rollback FAILED, escalating: ${current.version} → ${target.version}`, text: ctx.redact(failure.message), fields: facts, key})
+    await ctx.notifier.send({level: 'CRITICAL', environment: ctx.env.name, title: `Rollback FAILED, escalating: ${current.version} -> ${target.version}`, text: ctx.redact(failure.message), fields: facts, key})
     await options.held.pin(`rollback run #${run.id} escalated: ${ctx.redact(failure.message).slice(0, 200)}`)
     throw new CicdError(`The rollback of ${ctx.env.name} failed after a retry: ${failure.message}`, {
       exitCode: ExitCode.deployFailed,
@@ -214,7 +214,7 @@ export async function executeRollback(ctx: DeployContext, plan: RollbackPlan, op
   await ctx.store.updateIncident(incidentId, {
     status: 'closed',
     timings,
-    summary: `Rolled back ${current.version} → ${target.version} in ${Object.values(timings).reduce((a, b) => a + b, 0).toFixed(1)} s. Review: schedule the post-incident review within 5 working days.`,
+    summary: `Rolled back ${current.version} -> ${target.version} in ${Object.values(timings).reduce((a, b) => a + b, 0).toFixed(1)} s. Review: schedule the post-incident review within 5 working days.`,
   })
   await options.held.release()
   await ctx.notifier.send({

@@ -19,7 +19,7 @@ describe('production: blue-green', () => {
 
   it('needs an approval, switches blue to green without a failed request, and rolls a broken release back by itself', {timeout: 400_000}, async () => {
     const unapproved = await cli('deploy', '--env', 'production', '--version', 'v1', '--yes')
-    expect(unapproved.exitCode).toBe(6)
+    expect(unapproved.exitCode, unapproved.stderr).toBe(6)
     expect(unapproved.stderr).toContain('needs an approval')
     expect(await sql(world.stateUrl, 'select 1 from cicd.releases')).toHaveLength(0)
 

@@ -66,7 +66,7 @@ describe('staging: rolling deploy and rollback', () => {
     expect(info).toBeGreaterThan(critical)
     const pagerduty = world.sinks.received.filter((r) => r.channel === 'pagerduty').map((r) => r.body)
     expect(pagerduty.map((p) => p.event_action)).toEqual(['trigger', 'resolve'])
-    expect(world.sinks.mails.some((m) => m.subject.includes('[cicd CRITICAL] staging: Rollback started'))).toBe(true)
+    expect(world.sinks.mails.some((m) => m.subject.includes('[cicd CRITICAL] staging: Rollback started: v2 -> v1'))).toBe(true)
 
     // Secrets never reach output or records.
     const records = JSON.stringify(await sql(world.stateUrl, `select (select json_agg(r) from cicd.releases r) as r, (select json_agg(j) from cicd.journal j) as j, (select json_agg(a) from cicd.audit a) as a`))
