@@ -40,6 +40,7 @@ export const bandit: CheckDefinition = {
   phase: 'static',
   inputs: 'python',
   fileLocal: true,
+  configFiles: ['.bandit', 'pyproject.toml'],
   argv(files, settings) {
     return ['bandit', '-f', 'json', '-q', ...settings.args, ...files.map(asOperand)]
   },

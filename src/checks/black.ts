@@ -36,6 +36,7 @@ export const black: CheckDefinition = {
   phase: 'static',
   inputs: 'python',
   fileLocal: true,
+  configFiles: ['pyproject.toml'],
   argv(files, settings) {
     // --no-color: a repository's [tool.black] may turn colour on, which would wrap the diff in escapes.
     return ['black', '--check', '--diff', '--no-color', ...settings.args, ...files.map(asOperand)]

@@ -23,6 +23,7 @@ export const flake8: CheckDefinition = {
   phase: 'static',
   inputs: 'python',
   fileLocal: true,
+  configFiles: ['setup.cfg', 'tox.ini', '.flake8'],
   argv(files, settings) {
     // --format=default because a repository's config may choose another formatter.
     const lineLength = settings.maxLineLength === undefined ? [] : [`--max-line-length=${settings.maxLineLength}`]

@@ -30,6 +30,7 @@ export const isort: CheckDefinition = {
   phase: 'static',
   inputs: 'python',
   fileLocal: true,
+  configFiles: ['.isort.cfg', 'pyproject.toml', 'setup.cfg', 'tox.ini', '.editorconfig'],
   argv(files, settings) {
     // --filter-files: the repository's `skip` settings apply to files named on the command line too, as
     // they do when CI runs `isort --check-only .`.

@@ -42,6 +42,7 @@ export const pipAudit: CheckDefinition = {
   phase: 'static',
   inputs: 'requirements',
   fileLocal: false,
+  configFiles: ['pyproject.toml'],
   argv(files, settings) {
     return ['pip-audit', '-f', 'json', ...settings.args, ...requirementArgs(files, settings)]
   },

@@ -77,6 +77,7 @@ export const pylint: CheckDefinition = {
   inputs: 'python',
   // Cross-module checks (duplicate-code, cyclic-import) need every file in one run.
   fileLocal: false,
+  configFiles: ['.pylintrc', 'pylintrc', 'pyproject.toml', 'setup.cfg', 'tox.ini'],
   argv(files, settings) {
     // --persistent=n: the saved stats only feed the "previous run" comparison, and writing them to
     // ~/.cache fails on a read-only home in the tools container.

@@ -73,6 +73,7 @@ export function createPytestCheck(options: PytestOptions): PytestCheckDefinition
     phase: 'test',
     inputs: 'python',
     fileLocal: false,
+    configFiles: ['pytest.ini', 'pyproject.toml', 'setup.cfg', 'tox.ini', '.coveragerc'],
     outputFiles: [JUNIT_FILE, COVERAGE_FILE],
     argv: (_files, settings, outputDir) => {
       if (outputDir === undefined) throw new Error('pytest needs an output directory for its reports')

@@ -152,6 +152,7 @@ export const safety: CheckDefinition = {
   phase: 'static',
   inputs: 'requirements',
   fileLocal: false,
+  configFiles: ['.safety-policy.yml'],
   argv(files, settings) {
     return ['safety', 'check', '--json', ...settings.args, ...requirementArgs(files, settings)]
   },

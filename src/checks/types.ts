@@ -64,6 +64,8 @@ export interface CheckDefinition {
   inputs: 'python' | 'requirements'
   /** True when findings for a file depend on that file alone: it may be split into batches. */
   fileLocal: boolean
+  /** The configuration files the tool reads, relative to the project root (the cache keys on them). */
+  configFiles: readonly string[]
   /**
    * outputDir (always given by the pipeline): a fresh directory for this invocation's output files, writable by the tool and readable
    * afterwards (the same path inside the tools container).

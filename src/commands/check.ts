@@ -34,6 +34,7 @@ ${EXIT_CODES_HELP}`
     report: Flags.string({description: 'Write a report: junit=FILE, sarif=FILE or json=FILE (repeatable).', multiple: true}),
     ci: Flags.boolean({description: 'Running in CI: plain progress lines, no prompts.', default: isCI.isCI}),
     quiet: Flags.boolean({char: 'q', description: 'Only the summary table and errors.'}),
+    'no-cache': Flags.boolean({description: 'Run every tool on every file; store nothing.'}),
   }
 
   public async run(): Promise<void> {
@@ -50,6 +51,8 @@ ${EXIT_CODES_HELP}`
       output,
       cleanup: this.cleanup,
       terminal: this.terminal,
+      cache: !flags['no-cache'],
+      cicdVersion: this.config.version,
     })
     await writeReports(result, reports, process.cwd())
     if (flags.json) this.terminal.out(renderJson(result))

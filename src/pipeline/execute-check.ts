@@ -4,7 +4,10 @@ import {readFile} from 'node:fs/promises'
 import path from 'node:path'
 
 import {isCicdError, PrerequisiteError} from '../errors.js'
-import type {CheckDefinition, Finding, ToolOutput} from '../checks/types.js'
+import type {CheckDefinition, Finding, ParseResult, ToolOutput} from '../checks/types.js'
+import type {ContentIds} from '../cache/keys.js'
+import {readStatements} from '../cache/pylint-split.js'
+import type {CheckScope, PylintRun, ResultCache} from '../cache/result-cache.js'
 import type {ToolVersionStore} from '../runners/tool-versions.js'
 import type {Runner} from '../runners/types.js'
 import type {CheckResult} from './result.js'
@@ -21,6 +24,11 @@ export interface ExecuteContext {
   /** pylint's score gate from configuration. */
   pylint: {failUnder: number; scoreGate: 'block' | 'warn'}
   versions: ToolVersionStore
+  cache: ResultCache
+  /** Content ids of the Python files and every check's configuration files. */
+  contents: ContentIds
+  /** Every Python file of the project: pylint's imports may reach files the run does not check. */
+  pythonFiles: readonly string[]
   /** Called when a tool is missing, so the run can exit 3 after reporting every check. */
   onMissingTool(error: PrerequisiteError): void
 }
@@ -50,69 +58,139 @@ export async function executeCheck(planned: PlannedCheck, context: ExecuteContex
     throw error
   }
 
-  const run = (argv: string[]) => context.pool.run(() => context.runner.run({argv, cwd: context.root, env: TOOL_ENV}))
-  const invoke = async (files: string[], index: number): Promise<ToolOutput> => {
-    const outputDir = await context.runner.outputDir(`${definition.id}-${index}`)
-    const output = await run(definition.argv(files, planned.settings, outputDir))
-    return definition.outputFiles ? {...output, files: await readOutputFiles(outputDir, definition.outputFiles)} : output
-  }
-  const batches = definition.fileLocal ? splitIntoBatches(planned.files, context.parallelism) : [planned.files]
-  const versionProbe = toolVersion(definition, context, run).catch(() => undefined)
+  const tool = toolInvoker(planned, context)
+  const identified = await identifyTool(definition, context, tool.run).catch(() => undefined)
+  const scope = identified?.version && context.cache.enabled ? scopeOf(planned, context, {identity: identified.identity, version: identified.version}) : undefined
 
-  let outputs: ToolOutput[]
+  let outcome: Outcome
   try {
-    outputs = await Promise.all(batches.map((files, index) => invoke(files, index)))
+    if (definition.id === 'pylint' && scope) outcome = await runPylintSplit(planned, context, tool, scope)
+    else if (definition.fileLocal) outcome = await runFileLocal(planned, context, tool, scope)
+    else outcome = fromParts([await tool.invokeAndParse(planned.files, 0)], false)
   } catch (error) {
     if (isCicdError(error)) throw error
-    return {...base, toolPath, status: 'error', durationMs: elapsed(), findings: [], reason: `could not run ${definition.tool}: ${String(error)}`}
+    outcome = {findings: [], cached: false, error: {message: `could not run ${definition.tool}: ${String(error)}`}}
   }
 
-  const findings: Finding[] = []
-  let score: number | undefined
-  for (const output of outputs) {
-    const parsed = definition.parse(output, {root: context.root, requirements: planned.settings.requirements})
-    if (parsed.kind === 'error') {
-      return {
-        ...base,
-        toolPath,
-        toolVersion: await versionProbe,
-        status: 'error',
-        durationMs: elapsed(),
-        findings: [],
-        exitCode: output.exitCode,
-        reason: parsed.message,
-      }
-    }
-    findings.push(...parsed.findings)
-    if (parsed.score !== undefined) score = parsed.score
-  }
-  findings.sort(compareFindings)
+  const common = {...base, toolPath, toolVersion: identified?.version, durationMs: elapsed(), cached: outcome.cached}
+  if (outcome.error) return {...common, status: 'error', findings: [], exitCode: outcome.error.exitCode, reason: outcome.error.message}
+  const findings = [...outcome.findings].sort(compareFindings)
+  const {score} = outcome
   const scoreGate = score === undefined ? undefined : {score, failUnder: context.pylint.failUnder, gate: context.pylint.scoreGate}
   const verdict = checkStatus(findings, planned.gate, scoreGate)
+  return {...common, status: verdict.status, reason: verdict.reason, findings, score, exitCode: outcome.exitCode}
+}
+
+/** What a check's tool runs produced, before the gate. */
+interface Outcome {
+  findings: Finding[]
+  score?: number
+  exitCode?: number
+  cached: boolean
+  error?: {message: string; exitCode?: number}
+}
+
+interface ParsedRun {
+  output: ToolOutput
+  parsed: ParseResult
+}
+
+interface ToolInvoker {
+  run(argv: string[], env?: Record<string, string>): Promise<ToolOutput>
+  /** Runs the check on files (extra arguments after the repository's own) and parses the output. */
+  invokeAndParse(files: string[], index: number, extra?: {args: string[]; env?: Record<string, string>}): Promise<ParsedRun>
+}
+
+function toolInvoker(planned: PlannedCheck, context: ExecuteContext): ToolInvoker {
+  const {definition} = planned
+  const run = (argv: string[], env?: Record<string, string>) =>
+    context.pool.run(() => context.runner.run({argv, cwd: context.root, env: {...TOOL_ENV, ...env}}))
   return {
-    ...base,
-    toolPath,
-    toolVersion: await versionProbe,
-    status: verdict.status,
-    reason: verdict.reason,
-    durationMs: elapsed(),
-    findings,
-    score,
-    exitCode: Math.max(...outputs.map((o) => o.exitCode)),
+    run,
+    async invokeAndParse(files, index, extra) {
+      const outputDir = await context.runner.outputDir(`${definition.id}-${index}`)
+      const settings = extra ? {...planned.settings, args: [...planned.settings.args, ...extra.args]} : planned.settings
+      let output = await run(definition.argv(files, settings, outputDir), extra?.env)
+      if (definition.outputFiles) output = {...output, files: await readOutputFiles(outputDir, definition.outputFiles)}
+      return {output, parsed: definition.parse(output, {root: context.root, requirements: planned.settings.requirements})}
+    },
   }
 }
 
-async function toolVersion(
+/** Merges the parsed runs of one check; the first tool error wins. */
+function fromParts(parts: ParsedRun[], cached: boolean): Outcome {
+  const findings: Finding[] = []
+  let score: number | undefined
+  for (const {output, parsed} of parts) {
+    if (parsed.kind === 'error') return {findings: [], cached: false, error: {message: parsed.message, exitCode: output.exitCode}}
+    findings.push(...parsed.findings)
+    if (parsed.score !== undefined) score = parsed.score
+  }
+  const exitCode = parts.length > 0 ? Math.max(...parts.map((p) => p.output.exitCode)) : undefined
+  return {findings, score, exitCode, cached}
+}
+
+/** File-local tools: stored findings for unchanged files, the tool in parallel batches on the rest. */
+async function runFileLocal(planned: PlannedCheck, context: ExecuteContext, tool: ToolInvoker, scope: CheckScope | undefined): Promise<Outcome> {
+  const lookup = scope ? await context.cache.fileLocal(context.cache.scope(scope), planned.files, context.contents) : undefined
+  const toRun = lookup ? lookup.misses : planned.files
+  const parts = await Promise.all(splitIntoBatches(toRun, context.parallelism).map((files, index) => tool.invokeAndParse(files, index)))
+  const outcome = fromParts(parts, lookup !== undefined && toRun.length === 0)
+  if (outcome.error || !lookup) return outcome
+  if (toRun.length > 0) await lookup.save(outcome.findings)
+  return {...outcome, findings: [...[...lookup.hits.values()].flat(), ...outcome.findings]}
+}
+
+/**
+ * pylint through the cache's plan: per-file messages for changed files and their importers (sharded over
+ * the cores), the cross-module messages and statement count from one run over every file, side by side;
+ * the score recomputed from both. Equal to one pylint run over all the files (tested).
+ */
+async function runPylintSplit(planned: PlannedCheck, context: ExecuteContext, tool: ToolInvoker, scope: CheckScope): Promise<Outcome> {
+  const plan = await context.cache.pylint({
+    scope,
+    checked: planned.files,
+    pythonFiles: context.pythonFiles,
+    listEnabledMessages: async () => (await tool.run(['pylint', ...planned.settings.args, '--list-msgs-enabled'])).stdout,
+  })
+  let index = 0
+  const runOne = async (run: PylintRun | undefined): Promise<{outcome: Outcome; statements?: number} | undefined> => {
+    if (!run) return undefined
+    const env = run.pythonPath.length > 0 ? {PYTHONPATH: pythonPathFor(run.pythonPath, context.root)} : undefined
+    const shards = run === plan.perFile ? splitIntoBatches(run.files, context.parallelism) : [run.files]
+    const parts = await Promise.all(shards.map((files) => tool.invokeAndParse(files, index++, {args: run.args, env})))
+    return {outcome: fromParts(parts, false), statements: parts.length === 1 ? readStatements(parts[0].output.stdout) : undefined}
+  }
+  const [perFile, cross, full] = await Promise.all([runOne(plan.perFile), runOne(plan.cross), runOne(plan.full)])
+  const failed = [perFile, cross, full].find((r) => r?.outcome.error)
+  if (failed) return failed.outcome
+  const asOutput = (r: typeof perFile) => r && {findings: r.outcome.findings, score: r.outcome.score, statements: r.statements}
+  const {findings, score} = await plan.complete({perFile: asOutput(perFile), cross: asOutput(cross), full: asOutput(full)})
+  const exitCodes = [perFile, cross, full].map((r) => r?.outcome.exitCode).filter((code): code is number => code !== undefined)
+  return {findings, score, cached: plan.mode === 'replay', exitCode: exitCodes.length > 0 ? Math.max(...exitCodes) : undefined}
+}
+
+function pythonPathFor(dirs: string[], root: string): string {
+  const own = dirs.map((dir) => path.join(root, dir))
+  return [...own, ...(process.env.PYTHONPATH ? [process.env.PYTHONPATH] : [])].join(path.delimiter)
+}
+
+/** Everything but the files that decides what the check reports: its key in the cache. */
+function scopeOf(planned: PlannedCheck, context: ExecuteContext, tool: {identity: string; version: string}): CheckScope {
+  return {check: planned.definition.id, tool, settings: planned.settings, configFiles: planned.definition.configFiles, contents: context.contents}
+}
+
+async function identifyTool(
   definition: CheckDefinition,
   context: ExecuteContext,
   run: (argv: string[]) => Promise<ToolOutput>,
-): Promise<string | undefined> {
+): Promise<{identity: string; version?: string}> {
   const identity = await context.runner.identify(definition.tool)
   const known = context.versions.get(identity)
-  if (known) return known
+  if (known) return {identity, version: known}
   const version = definition.parseVersion(await run([definition.tool, ...definition.versionArgv]))
   if (version) context.versions.set(identity, version)
-  return version
+  return {identity, version}
 }
 
 async function readOutputFiles(dir: string, names: string[]): Promise<Record<string, string>> {

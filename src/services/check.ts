@@ -19,6 +19,7 @@ import {Pool} from '../pipeline/pool.js'
 import type {PhaseResult, RunResult} from '../pipeline/result.js'
 import {runScheduled, type OutputMode} from '../pipeline/scheduler.js'
 import {runExitCode, worstStatus} from '../pipeline/verdict.js'
+import {openResultCache} from '../cache/result-cache.js'
 import {selectRunner} from '../runners/select.js'
 import {openToolVersionStore} from '../runners/tool-versions.js'
 
@@ -34,6 +35,10 @@ export interface CheckOptions {
   output: OutputMode
   cleanup: CleanupStack
   terminal: Terminal
+  /** false with --no-cache: every tool runs, nothing is stored. */
+  cache?: boolean
+  /** cicd's own version: results stored by another release are not reused. */
+  cicdVersion: string
 }
 
 export async function runCheck(options: CheckOptions): Promise<RunResult> {
@@ -45,7 +50,8 @@ export async function runCheck(options: CheckOptions): Promise<RunResult> {
   const phases = options.phases ?? ['static']
 
   const allFiles = await listRepositoryFiles(root)
-  const pythonFiles = selectPythonFiles(allFiles, config, options.files)
+  const projectPythonFiles = selectPythonFiles(allFiles, config)
+  const pythonFiles = options.files ? projectPythonFiles.filter((file) => options.files!.includes(file)) : projectPythonFiles
   const present = new Set(allFiles)
   const requirementFiles = config.dependencies.requirements.filter((file) => present.has(file))
 
@@ -73,6 +79,15 @@ export async function runCheck(options: CheckOptions): Promise<RunResult> {
   })
 
   const versions = await openToolVersionStore()
+  const cache = await openResultCache({
+    root,
+    enabled: (options.cache ?? true) && config.cache.enabled,
+    maxSizeMb: config.cache.maxSizeMb,
+    dir: config.cache.dir,
+    cicdVersion: options.cicdVersion,
+    warn: (message) => options.terminal.error(`cache: ${message}`),
+  })
+  const contents = await cache.contents([...projectPythonFiles, ...new Set(STATIC_CHECKS.flatMap((d) => d.configFiles))])
   const missing: PrerequisiteError[] = []
   const pool = new Pool(parallelism)
   const phaseResults: PhaseResult[] = []
@@ -89,6 +104,9 @@ export async function runCheck(options: CheckOptions): Promise<RunResult> {
             parallelism,
             pylint: {failUnder: config.checks.pylint.failUnder, scoreGate: config.checks.pylint.scoreGate},
             versions,
+            cache,
+            contents,
+            pythonFiles: projectPythonFiles,
             onMissingTool: (error) => missing.push(error),
           }),
         options.output,
@@ -101,7 +119,7 @@ export async function runCheck(options: CheckOptions): Promise<RunResult> {
       })
     }
   } finally {
-    await Promise.all([runner.dispose(), versions.flush()])
+    await Promise.all([runner.dispose(), versions.flush(), cache.close()])
   }
   for (const error of missing) options.terminal.problem(error.message, error.nextSteps)
 
@@ -117,9 +135,8 @@ export async function runCheck(options: CheckOptions): Promise<RunResult> {
   }
 }
 
-function selectPythonFiles(files: string[], config: CicdConfig, restrictTo?: string[]): string[] {
+function selectPythonFiles(files: string[], config: CicdConfig): string[] {
   const included = picomatch(config.paths.include, {dot: false})
   const excluded = picomatch(effectiveExcludes(config.paths), {dot: true})
-  const allowed = restrictTo ? new Set(restrictTo) : undefined
-  return files.filter((file) => file.endsWith('.py') && included(file) && !excluded(file) && (!allowed || allowed.has(file))).sort()
+  return files.filter((file) => file.endsWith('.py') && included(file) && !excluded(file)).sort()
 }

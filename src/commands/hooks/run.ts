@@ -33,7 +33,7 @@ ${EXIT_CODES_HELP}`
       url: args.url ?? args.remote,
       input: process.stdin.isTTY ? undefined : await readStdin(),
       skipEnv: process.env.CICD_SKIP,
-      check: runCheck,
+      check: (options) => runCheck({...options, cicdVersion: this.config.version}),
       loadPolicy,
       tempDir: os.tmpdir(),
       bin: this.config.bin,
