@@ -31,7 +31,7 @@ export class LockedError extends CicdError {
     super(`${environment} is locked by ${describeHolder(current)}`, {
       exitCode: ExitCode.locked,
       nextSteps: [
-        'Wait for it: add --wait (or --wait 600 for at most 10 minutes)',
+        'Wait for it: add --wait (at most --wait-timeout seconds, 1800 by default)',
         `If that holder is gone, its lease expires by itself; to break it now: cicd lock release --env ${environment} --force --reason "…"`,
       ],
     })
