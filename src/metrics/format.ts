@@ -12,9 +12,10 @@ export function formatValue(metric: Pick<MetricValue, 'unit' | 'id'>, value: num
     case '/mo':
       return `${Number.isInteger(value) ? value : value.toFixed(1)}/mo`
     case 'h': {
-      if (value < 24) return `${Number.isInteger(value) ? value : value.toFixed(1)}h`
-      const days = value / 24
-      return `${Number.isInteger(days) ? days : days.toFixed(1)}day${days === 1 ? '' : 's'}`
+      const tenths = (x: number) => String(Math.round(x * 10) / 10)
+      if (value < 24) return `${tenths(value)}h`
+      const days = tenths(value / 24)
+      return `${days}day${days === '1' ? '' : 's'}`
     }
     case '':
       return value.toFixed(1)
