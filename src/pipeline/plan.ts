@@ -18,11 +18,15 @@ export interface PlannedCheck {
 export interface PlanInput {
   config: CicdConfig
   definitions: readonly CheckDefinition[]
+  /** Ids of the other phases' checks, valid in --only and --skip. */
+  extraIds?: readonly string[]
   phases: PhaseId[]
   pythonFiles: string[]
   /** Requirement files from configuration that exist in the repository. */
   requirementFiles: string[]
   only: string[]
+  /** --only was given (possibly naming only other phases' checks, so no static check runs). */
+  onlyGiven?: boolean
   skip: string[]
   /** The repository configures flake8 itself (setup.cfg, tox.ini, .flake8), so cicd adds no line length. */
   repoHasFlake8Config: boolean
@@ -43,13 +47,13 @@ export function validateCheckIds(ids: string[], known: string[], flag: string): 
 }
 
 export function planChecks(input: PlanInput): PlannedCheck[] {
-  const known = input.definitions.map((d) => d.id)
+  const known = [...input.definitions.map((d) => d.id), ...(input.extraIds ?? [])]
   validateCheckIds(input.only, known, '--only')
   validateCheckIds(input.skip, known, '--skip')
   const provider = input.config.dependencies.provider
   const selected = input.definitions.filter((definition) => {
     if (!input.phases.includes(definition.phase)) return false
-    if (input.only.length > 0) return input.only.includes(definition.id)
+    if (input.only.length > 0 || input.onlyGiven) return input.only.includes(definition.id)
     if (input.skip.includes(definition.id)) return false
     if ((definition.id === 'safety' || definition.id === 'pip-audit') && definition.id !== provider) return false
     return input.config.checks[definition.id].enabled

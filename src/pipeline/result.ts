@@ -1,6 +1,9 @@
 // The shape of a finished `cicd check` run: what the check service returns, what --json prints and what
 // every report writer (JUnit, SARIF, JSON) renders.
+import type {TestCounts} from '../checks/pytest.js'
 import type {Finding, PhaseId} from '../checks/types.js'
+import type {CoverageSummary} from '../coverage/cobertura.js'
+import type {GateResult} from '../gates/evaluate.js'
 import type {Gate} from '../config/types.js'
 
 /**
@@ -26,6 +29,9 @@ export interface CheckResult {
   /** pylint's score out of 10. */
   score?: number
   exitCode?: number
+  /** pytest: the totals, and coverage as coverage.py counts it. */
+  tests?: TestCounts
+  coverage?: CoverageSummary
 }
 
 export interface PhaseResult {
@@ -44,4 +50,8 @@ export interface RunResult {
   /** ISO-8601. */
   startedAt: string
   phases: PhaseResult[]
+  /** The five security gates of the design, evaluated over the run. */
+  gates?: GateResult[]
+  /** Where this run's report folder is (.cicd/reports/<run-id>). */
+  reportDir?: string
 }

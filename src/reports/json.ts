@@ -23,6 +23,8 @@ function checkJson(check: CheckResult) {
     exitCode: check.exitCode,
     score: check.score,
     reason: check.reason,
+    tests: check.tests,
+    coverage: check.coverage,
     findings: check.findings.map((finding) => findingJson(finding)),
   }
 }
@@ -40,6 +42,8 @@ export function renderJson(result: RunResult): string {
     root: result.root,
     startedAt: result.startedAt,
     phases: result.phases.map((phase) => phaseJson(phase)),
+    gates: result.gates,
+    reportDir: result.reportDir,
   }
   return `${JSON.stringify(document, null, 2)}\n`
 }

@@ -38,5 +38,6 @@ export async function selectRunner(options: SelectRunnerOptions): Promise<Runner
 }
 
 function localRunner(config: CicdConfig): Runner {
-  return createLocalRunner({paths: Object.fromEntries(Object.entries(config.checks).map(([id, check]) => [id, check.path]))})
+  const paths = Object.fromEntries(Object.entries(config.checks).map(([id, check]) => [id, check.path]))
+  return createLocalRunner({paths: {...paths, pytest: config.test.path}})
 }

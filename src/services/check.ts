@@ -1,6 +1,8 @@
 // `cicd check`: find the repository, load its configuration, plan the checks, pick a runner, run the
 // phases, and return one RunResult (rendering is the command's job).
+import {readFile} from 'node:fs/promises'
 import os from 'node:os'
+import path from 'node:path'
 
 import picomatch from 'picomatch'
 
@@ -16,10 +18,18 @@ import type {CleanupStack} from '../lifecycle/cleanup.js'
 import {executeCheck} from '../pipeline/execute-check.js'
 import {planChecks} from '../pipeline/plan.js'
 import {Pool} from '../pipeline/pool.js'
-import type {PhaseResult, RunResult} from '../pipeline/result.js'
-import {runScheduled, type OutputMode} from '../pipeline/scheduler.js'
+import type {CheckResult, PhaseResult, RunResult} from '../pipeline/result.js'
+import {runBuildPhase, runScanPhase} from '../pipeline/image-phases.js'
+import {describeResult, runScheduled, type OutputMode} from '../pipeline/scheduler.js'
+import {runTestPhase} from '../pipeline/test-phase.js'
 import {runExitCode, worstStatus} from '../pipeline/verdict.js'
+import type {ImageBuildResult} from '../build/build-images.js'
 import {openResultCache} from '../cache/result-cache.js'
+import {coverageVerdict} from '../coverage/gate.js'
+import {evaluateGates, gatesBlock, type GateResult} from '../gates/evaluate.js'
+import {readRequirements} from '../gates/requirements.js'
+import {findSecretsInFiles} from '../gates/secrets.js'
+import {writeReportFolder} from '../reports/report-folder.js'
 import {selectRunner} from '../runners/select.js'
 import {openToolVersionStore} from '../runners/tool-versions.js'
 
@@ -39,6 +49,17 @@ export interface CheckOptions {
   cache?: boolean
   /** cicd's own version: results stored by another release are not reused. */
   cicdVersion: string
+  /** Build and scan even when the tests failed. */
+  keepGoing?: boolean
+  /** false: no report folder (the hook, which must not write into a working tree). */
+  writeReport?: boolean
+}
+
+/** Check ids of the phases that are not static tools, for --only and --skip (and CICD_SKIP in the hook). */
+export const PHASE_CHECK_IDS: Readonly<Record<Exclude<PhaseId, 'static'>, readonly string[]>> = {
+  test: ['pytest'],
+  build: ['build'],
+  scan: ['scan', 'trivy'],
 }
 
 export async function runCheck(options: CheckOptions): Promise<RunResult> {
@@ -47,7 +68,9 @@ export async function runCheck(options: CheckOptions): Promise<RunResult> {
   const root = await locateProjectRoot(options.cwd)
   const loaded = await loadConfig({root})
   const {config} = loaded
-  const phases = options.phases ?? ['static']
+  const only = options.only ?? []
+  const skip = options.skip ?? []
+  const phases = (options.phases ?? DEFAULT_PHASES).filter((phase) => phase === 'static' || phaseWanted(phase, only, skip))
 
   const allFiles = await listRepositoryFiles(root)
   const projectPythonFiles = selectPythonFiles(allFiles, config)
@@ -58,11 +81,13 @@ export async function runCheck(options: CheckOptions): Promise<RunResult> {
   const planned = planChecks({
     config,
     definitions: STATIC_CHECKS,
+    extraIds: Object.values(PHASE_CHECK_IDS).flat(),
     phases,
     pythonFiles,
     requirementFiles,
-    only: options.only ?? [],
-    skip: options.skip ?? [],
+    only: only.filter((id) => !isPhaseCheckId(id)),
+    onlyGiven: only.length > 0,
+    skip,
     repoHasFlake8Config: await hasOwnFlake8Config(root),
     maxLineLengthExplicit: loaded.sources['checks.flake8.maxLineLength'] !== 'default',
     restrictedToFiles: options.files !== undefined,
@@ -91,26 +116,54 @@ export async function runCheck(options: CheckOptions): Promise<RunResult> {
   const missing: PrerequisiteError[] = []
   const pool = new Pool(parallelism)
   const phaseResults: PhaseResult[] = []
+  let coverageXml: string | undefined
+  let built: ImageBuildResult[] | undefined
+  let blockedBy: string | undefined
+  const shortSha = await shortCommit(root)
+  const imageContext = () => ({root, config, files: allFiles, shortSha, terminal: options.terminal})
   try {
     for (const phase of phases) {
       const phaseStarted = performance.now()
-      const checks = await runScheduled(
-        {id: phase, checks: planned.filter((p) => p.definition.phase === phase)},
-        (check) =>
-          executeCheck(check, {
-            runner,
-            pool,
-            root,
-            parallelism,
-            pylint: {failUnder: config.checks.pylint.failUnder, scoreGate: config.checks.pylint.scoreGate},
-            versions,
-            cache,
-            contents,
-            pythonFiles: projectPythonFiles,
-            onMissingTool: (error) => missing.push(error),
-          }),
-        options.output,
-      )
+      let checks: CheckResult[]
+      if (blockedBy && (phase === 'build' || phase === 'scan')) {
+        checks = [skippedPhase(phase, blockedBy)]
+      } else if (phase === 'static') {
+        checks = await runScheduled(
+          {id: phase, checks: planned.filter((p) => p.definition.phase === phase)},
+          (check) =>
+            executeCheck(check, {
+              runner,
+              pool,
+              root,
+              parallelism,
+              pylint: {failUnder: config.checks.pylint.failUnder, scoreGate: config.checks.pylint.scoreGate},
+              versions,
+              cache,
+              contents,
+              pythonFiles: projectPythonFiles,
+              onMissingTool: (error) => missing.push(error),
+            }),
+          options.output,
+        )
+      } else if (phase === 'test') {
+        const outcome = await runTestPhase({runner, root, config, onMissingTool: (error) => missing.push(error)})
+        coverageXml = outcome.coverageXml
+        checks = [outcome.result]
+        if ((outcome.result.status === 'failed' || outcome.result.status === 'error') && !options.keepGoing) {
+          blockedBy = 'the test phase failed (--keep-going builds and scans anyway)'
+        }
+      } else if (phase === 'build') {
+        const outcome = await engineMissingAsError(phase, missing, () => runBuildPhase(imageContext()))
+        built = 'built' in outcome ? outcome.built : []
+        checks = 'results' in outcome ? (outcome.skipReason ? [skippedPhase(phase, outcome.skipReason)] : outcome.results) : [outcome]
+      } else if (built === undefined) {
+        checks = [skippedPhase(phase, 'the build phase did not run, so there is no image to scan')]
+      } else {
+        const images = built
+        const outcome = await engineMissingAsError(phase, missing, () => runScanPhase(imageContext(), images))
+        checks = Array.isArray(outcome) ? outcome : [outcome]
+      }
+      if (phase !== 'static') for (const check of checks) options.terminal.error(describeResult(check))
       phaseResults.push({
         id: phase,
         status: worstStatus(checks.map((c) => c.status)),
@@ -123,8 +176,9 @@ export async function runCheck(options: CheckOptions): Promise<RunResult> {
   }
   for (const error of missing) options.terminal.problem(error.message, error.nextSteps)
 
-  const exitCode = runExitCode(phaseResults, missing.length > 0)
-  return {
+  const gates = await evaluateRunGates({root, config, phases: phaseResults, trackedFiles: allFiles, requirementFiles, built})
+  const exitCode = Math.max(runExitCode(phaseResults, missing.length > 0), gatesBlock(gates) ? 1 : 0)
+  const result: RunResult = {
     ok: exitCode === 0,
     exitCode,
     durationMs: Math.round(performance.now() - started),
@@ -132,7 +186,90 @@ export async function runCheck(options: CheckOptions): Promise<RunResult> {
     root,
     startedAt,
     phases: phaseResults,
+    gates,
   }
+  if (options.writeReport ?? true) result.reportDir = await writeRunReport(result, config, coverageXml, root)
+  return result
+}
+
+const DEFAULT_PHASES: PhaseId[] = ['static', 'test']
+
+function isPhaseCheckId(id: string): boolean {
+  return Object.values(PHASE_CHECK_IDS).some((ids) => ids.includes(id))
+}
+
+/** A phase other than static runs unless --skip names it, or --only names checks but not it. */
+function phaseWanted(phase: Exclude<PhaseId, 'static'>, only: string[], skip: string[]): boolean {
+  const ids = PHASE_CHECK_IDS[phase]
+  if (ids.some((id) => skip.includes(id))) return false
+  return only.length === 0 || ids.some((id) => only.includes(id))
+}
+
+/**
+ * A missing engine or scanner image is a prerequisite problem: the phase becomes an error result (so the
+ * summary and the report still show everything that ran) and the run exits 3.
+ */
+async function engineMissingAsError<T>(phase: PhaseId, missing: PrerequisiteError[], run: () => Promise<T>): Promise<T | CheckResult> {
+  try {
+    return await run()
+  } catch (error) {
+    if (!(error instanceof PrerequisiteError)) throw error
+    missing.push(error)
+    return {id: phase, tool: phase === 'scan' ? 'trivy' : 'docker', phase, status: 'error', cached: false, durationMs: 0, findings: [], gate: 'block', reason: error.message}
+  }
+}
+
+function skippedPhase(phase: PhaseId, reason: string): CheckResult {
+  return {id: phase, tool: phase, phase, status: 'skipped', cached: false, durationMs: 0, findings: [], gate: 'block', reason}
+}
+
+async function shortCommit(root: string): Promise<string | undefined> {
+  const {simpleGit} = await import('simple-git')
+  return simpleGit({baseDir: root})
+    .revparse(['--short', 'HEAD'])
+    .then((sha) => sha.trim() || undefined)
+    .catch(() => undefined)
+}
+
+interface GateContext {
+  root: string
+  config: CicdConfig
+  phases: PhaseResult[]
+  trackedFiles: string[]
+  requirementFiles: string[]
+  built?: ImageBuildResult[]
+}
+
+/** The five gates over what ran: secrets are looked for only when the static phase (gate 1's) ran. */
+async function evaluateRunGates(context: GateContext): Promise<GateResult[]> {
+  const {config} = context
+  const checks = context.phases.flatMap((p) => p.checks)
+  const staticRan = context.phases.some((p) => p.id === 'static')
+  const secrets = staticRan && config.gates.codeSecurity.secrets ? await findSecretsInFiles(context.root, context.trackedFiles) : undefined
+  const requirements = staticRan
+    ? (
+        await Promise.all(
+          context.requirementFiles.map(async (file) => readRequirements(file, await readFile(path.join(context.root, file), 'utf8').catch(() => ''))),
+        )
+      ).flat()
+    : undefined
+  const images = context.built?.map((image) => ({name: image.name, dockerfile: image.dockerfile, baseImages: image.baseImages}))
+  return evaluateGates({checks, secrets, requirements, images, config: config.gates})
+}
+
+async function writeRunReport(result: RunResult, config: CicdConfig, coverageXml: string | undefined, root: string): Promise<string> {
+  const pytest = result.phases.flatMap((p) => p.checks).find((c) => c.id === 'pytest')
+  const coverage =
+    pytest?.coverage && config.test.coverage.enabled
+      ? {summary: pytest.coverage, threshold: config.test.coverage.threshold, status: coverageVerdict(pytest.coverage, config.test.coverage).status}
+      : undefined
+  const {dir} = await writeReportFolder({
+    reportsDir: path.resolve(root, config.reports.dir),
+    data: {run: result, coverage, tests: pytest?.tests, gates: result.gates},
+    coverageXml,
+    keep: config.reports.keep,
+  })
+  return dir
 }
 
 function selectPythonFiles(files: string[], config: CicdConfig): string[] {

@@ -27,7 +27,8 @@ export async function runCli(args: string[], options: CliOptions = {}): Promise<
 export function startCli(args: string[], options: CliOptions = {}): ResultPromise<{reject: false}> {
   return execa('node', [CLI, ...args], {
     cwd: options.cwd ?? REPO_ROOT,
-    env: {NO_COLOR: '1', CI: 'true', ...options.env},
+    // Debian's Python tools first, as on CI's machines: a pyenv shim earlier on PATH may be a pytest without pytest-cov.
+    env: {NO_COLOR: '1', CI: 'true', PATH: `/usr/bin:${process.env.PATH}`, ...options.env},
     input: options.input,
     stdin: options.input === undefined ? 'ignore' : undefined,
     reject: false,

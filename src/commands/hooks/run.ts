@@ -33,7 +33,8 @@ ${EXIT_CODES_HELP}`
       url: args.url ?? args.remote,
       input: process.stdin.isTTY ? undefined : await readStdin(),
       skipEnv: process.env.CICD_SKIP,
-      check: (options) => runCheck({...options, cicdVersion: this.config.version}),
+      // No report folder: the hook may check the user's own working tree, which it must not write to.
+      check: (options) => runCheck({...options, cicdVersion: this.config.version, writeReport: false}),
       loadPolicy,
       tempDir: os.tmpdir(),
       bin: this.config.bin,

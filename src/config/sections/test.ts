@@ -12,6 +12,11 @@ export const testSchema = z
       .default(() => [])
       .describe("Test files or directories passed to pytest; empty means pytest's own configuration (testpaths) decides."),
     args: z.array(z.string().min(1)).default(() => []).describe('Extra pytest arguments, placed before the test paths.'),
+    path: z
+      .string()
+      .min(1)
+      .optional()
+      .describe('An explicit pytest executable for the local runner (one whose Python has the project and pytest-cov); otherwise PATH decides.'),
     image: z
       .string()
       .min(1)
