@@ -11,6 +11,8 @@ import {execa, type ResultPromise} from 'execa'
 import {chromium} from 'playwright-core'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
+import {connectPostgres} from '../../../src/adapters/postgres.js'
+import {pgDedupStore} from '../../../src/alerts/pg-dedup.js'
 import type {MetricsReport} from '../../../src/metrics/report.js'
 import {createTempRepo} from '../../helpers/repo.js'
 import {dbUrl, freePort, operatorCli, PG_URL, requirePostgres, sql} from '../operator/harness.js'
@@ -181,6 +183,23 @@ describe('the HTML dashboard', () => {
       expect(await page.locator('#chart-builds rect').count()).toBe(4)
     } finally {
       await browser.close()
+    }
+  })
+})
+
+describe('alert de-duplication in the state database', () => {
+  it('remembers the last alert per key across connections, and forgets it on resolution', async () => {
+    const first = await connectPostgres({url: seeded.stateUrl, purpose: 'test'})
+    const second = await connectPostgres({url: seeded.stateUrl, purpose: 'test'})
+    try {
+      await pgDedupStore(first).remember('incident-7', {level: 'ERROR', sentAt: Date.parse('2026-03-10T10:00:00Z')})
+      await pgDedupStore(first).remember('incident-7', {level: 'CRITICAL', sentAt: Date.parse('2026-03-10T10:05:00Z')})
+      expect(await pgDedupStore(second).last('incident-7')).toEqual({level: 'CRITICAL', sentAt: Date.parse('2026-03-10T10:05:00Z')})
+      await pgDedupStore(second).forget('incident-7')
+      expect(await pgDedupStore(first).last('incident-7')).toBeUndefined()
+    } finally {
+      await first.close()
+      await second.close()
     }
   })
 })
