@@ -27,6 +27,7 @@ import type {ImageBuildResult} from '../build/build-images.js'
 import {openResultCache} from '../cache/result-cache.js'
 import {coverageVerdict} from '../coverage/gate.js'
 import {evaluateGates, gatesBlock, type GateResult} from '../gates/evaluate.js'
+import {readInstalledLicenses} from '../gates/licenses.js'
 import {readRequirements} from '../gates/requirements.js'
 import {findSecretsInFiles} from '../gates/secrets.js'
 import {writeReportFolder} from '../reports/report-folder.js'
@@ -253,8 +254,13 @@ async function evaluateRunGates(context: GateContext): Promise<GateResult[]> {
         )
       ).flat()
     : undefined
+  // Licenses come from the installed packages' metadata, so only when an allowlist asks for them.
+  const licenses =
+    requirements && config.gates.dependencies.allowedLicenses.length > 0
+      ? await readInstalledLicenses('python3', [...new Set(requirements.map((r) => r.name))], context.root)
+      : undefined
   const images = context.built?.map((image) => ({name: image.name, dockerfile: image.dockerfile, baseImages: image.baseImages}))
-  return evaluateGates({checks, secrets, requirements, images, config: config.gates})
+  return evaluateGates({checks, secrets, requirements, licenses, images, config: config.gates})
 }
 
 async function writeRunReport(result: RunResult, config: CicdConfig, coverageXml: string | undefined, root: string): Promise<string> {

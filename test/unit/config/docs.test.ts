@@ -4,6 +4,7 @@ import path from 'node:path'
 import {describe, expect, it} from 'vitest'
 
 import {defaultConfig} from '../../../src/config/defaults.js'
+import {configSchema} from '../../../src/config/schema.js'
 import {CONFIG_FILES, loadConfig} from '../../../src/config/load.js'
 import {leafPaths} from '../../../src/config/provenance.js'
 
@@ -15,7 +16,8 @@ describe('docs/configuration.md', () => {
     // A key every check takes may be documented once, as checks.<id>.<key>.
     const documented = (keys: string[]) =>
       doc.includes(`\`${keys.join('.')}\``) || (keys[0] === 'checks' && doc.includes(`\`checks.<id>.${keys[2]}\``))
-    const missing = leafPaths(defaultConfig())
+    const {test, build, scan, gates, reports, cache} = configSchema.parse({})
+    const missing = [...leafPaths(defaultConfig()), ...leafPaths({test, build, scan, gates, reports, cache})]
       .filter((keys) => !documented(keys))
       .map((keys) => keys.join('.'))
     expect(missing).toEqual([])
