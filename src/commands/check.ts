@@ -69,6 +69,8 @@ ${EXIT_CODES_HELP}`
       cicdVersion: this.config.version,
     })
     await writeReports(result, reports, process.cwd())
+    const {recordCheckRun} = await import('../ledger/record.js')
+    await recordCheckRun(result, flags.ci ? 'ci' : 'local', {warn: (line) => this.terminal.error(line)})
     if (flags.json) this.terminal.out(renderJson(result))
     else this.terminal.out(renderSummary(result, this.terminal.color, {quiet: flags.quiet}))
     if (result.reportDir) this.terminal.error(`report: ${result.reportDir}/index.html`)

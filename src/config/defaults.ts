@@ -56,7 +56,7 @@ function tool(overrides: Partial<ToolCheckConfig> = {}): ToolCheckConfig {
  * sections and the phase sections keep their defaults in their own schemas (src/policy/schema.ts,
  * environments-schema.ts, sections/*.ts, src/cache/schema.ts).
  */
-export function defaultConfig(): Omit<CicdConfig, 'policy' | 'environments' | 'test' | 'build' | 'scan' | 'gates' | 'reports' | 'cache'> {
+export function defaultConfig(): Omit<CicdConfig, 'policy' | 'environments' | 'test' | 'build' | 'scan' | 'gates' | 'reports' | 'cache' | 'metrics' | 'alerts' | 'jenkins'> {
   return {
     runner: 'auto',
     paths: {include: ['**/*.py'], exclude: []},

@@ -4,7 +4,10 @@
 import {z} from 'zod'
 
 import {defaultConfig, PINNED_TOOL_VERSIONS} from './defaults.js'
+import {alertsSchema} from '../alerts/schema.js'
 import {cacheSchema} from '../cache/schema.js'
+import {jenkinsSchema} from '../jenkins/schema.js'
+import {metricsSchema} from '../metrics/schema.js'
 import {policySchema} from '../policy/schema.js'
 import {environmentsSchema} from './environments-schema.js'
 import {buildSchema} from './sections/build.js'
@@ -160,6 +163,9 @@ const sections = {
   gates: gatesSchema,
   reports: reportsSchema,
   cache: cacheSchema,
+  metrics: metricsSchema,
+  alerts: alertsSchema,
+  jenkins: jenkinsSchema,
   policy: policySchema,
   environments: environmentsSchema
     .default({})

@@ -1,6 +1,9 @@
 // The resolved configuration every service receives: defaults from the design documents, overlaid with
 // the repository's configuration file. The schema in schema.ts validates user input into this shape.
+import type {AlertsConfig} from '../alerts/schema.js'
 import type {CacheConfig} from '../cache/schema.js'
+import type {JenkinsConfig} from '../jenkins/schema.js'
+import type {MetricsConfig} from '../metrics/schema.js'
 import type {PolicyConfig} from '../policy/schema.js'
 import type {EnvironmentsConfig} from './environments-schema.js'
 import type {BuildConfig} from './sections/build.js'
@@ -56,6 +59,12 @@ export interface CicdConfig {
   reports: ReportsConfig
   /** The content-addressed result cache. */
   cache: CacheConfig
+  /** The dashboard's targets (`cicd metrics`). */
+  metrics: MetricsConfig
+  /** Alert routing by level. */
+  alerts: AlertsConfig
+  /** The Jenkinsfile `cicd ci jenkinsfile` generates. */
+  jenkins: JenkinsConfig
   /** Which phases each branch runs and where it deploys (the hook and `cicd deploy` both obey it). */
   policy: PolicyConfig
   /** Where `cicd deploy` and `cicd rollback` operate. */

@@ -36,6 +36,14 @@ export async function recordRun(result: RunResult, context: RunContext, options:
   }
 }
 
+/** recordRun for a run of the project at result.root, with the branch and commit read from git there. */
+export async function recordCheckRun(result: RunResult, where: RunContext['where'], options: RecordOptions = {}): Promise<RecordedWhere> {
+  const {openGitRepository} = await import('../adapters/git.js')
+  const git = openGitRepository(result.root)
+  const [branch, commit] = await Promise.all([git.currentBranch().catch(() => undefined), git.head().catch(() => undefined)])
+  return recordRun(result, {root: result.root, branch, commit, where}, options)
+}
+
 async function recordInDatabase(root: string, entry: ReturnType<typeof entryFromRun>, hostEnv: Record<string, string | undefined>): Promise<RecordedWhere | undefined> {
   const [{loadConfig}, {metricsSchema}, {ledgerEnvironment, openMetricsDatabase}, {insertRun}] = await Promise.all([
     import('../config/load.js'),

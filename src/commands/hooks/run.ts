@@ -34,7 +34,12 @@ ${EXIT_CODES_HELP}`
       input: process.stdin.isTTY ? undefined : await readStdin(),
       skipEnv: process.env.CICD_SKIP,
       // No report folder: the hook may check the user's own working tree, which it must not write to.
-      check: (options) => runCheck({...options, cicdVersion: this.config.version, writeReport: false}),
+      check: async (options) => {
+        const result = await runCheck({...options, cicdVersion: this.config.version, writeReport: false})
+        const {recordCheckRun} = await import('../../ledger/record.js')
+        await recordCheckRun(result, 'hook', {warn: (line) => this.terminal.error(line)})
+        return result
+      },
       loadPolicy,
       tempDir: os.tmpdir(),
       bin: this.config.bin,

@@ -34,7 +34,7 @@ describe('defaults', () => {
   })
 
   it('the schema resolves an empty file to exactly defaultConfig()', () => {
-    const {environments, policy, test, build, scan, gates, reports, cache, ...rest} = configSchema.parse({})
+    const {environments, policy, test, build, scan, gates, reports, cache, metrics, alerts, jenkins, ...rest} = configSchema.parse({})
     expect(rest).toEqual(defaultConfig())
     expect(environments).toEqual({})
     expect(policy).toMatchObject({rules: {}, builtInRules: true})
@@ -45,6 +45,7 @@ describe('defaults', () => {
     expect(gates).toBeTypeOf('object')
     expect(reports.keep).toBe(20)
     expect(cache).toMatchObject({enabled: true, maxSizeMb: 50})
+    expect([metrics, alerts, jenkins].every((section) => typeof section === 'object')).toBe(true)
   })
 
   it('hands out independent copies, so one caller cannot change another\'s defaults', () => {
