@@ -53,14 +53,18 @@ export async function startInstance(ctx: DeployContext, release: Release, instan
     labels: containerLabels(ctx.namespace, ctx.env.name, release.id, instance, release.slot),
     stopTimeoutSeconds: service.stopTimeoutSeconds,
   }
-  try {
-    await engine.start(spec)
-  } catch (error) {
-    // 409: a process killed while creating this container left the engine finishing that creation after
-    // the listing above; the name is ours, so the leftover goes.
-    if ((error as {statusCode?: number}).statusCode !== 409) throw error
-    await engine.remove(name)
-    await engine.start(spec)
+  // 409: a process killed while creating this container left the engine finishing that creation (with vfs
+  // that can take seconds) after the listing above. The name is ours: remove the leftover once the engine
+  // lets go of it, and start again.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await engine.start(spec)
+      return
+    } catch (error) {
+      if ((error as {statusCode?: number}).statusCode !== 409 || attempt >= 30) throw error
+      await engine.remove(name).catch(() => {})
+      await ctx.clock.sleep(1000)
+    }
   }
 }
 

@@ -75,7 +75,10 @@ describe('staging: lock, interruptions and bad input', () => {
 
     // A holder that dies with -9 in the middle of its rollout.
     const victim = cliProcess(['deploy', '--env', 'staging', '--version', 'v2', '--yes'], {cwd: world.repo.dir, env: world.env})
-    await until(async () => ((await sql(world.stateUrl, `select 1 from cicd.journal where step = 'roll-out' and event = 'started'`)).length > 1 ? true : undefined), 120_000, 'the second roll-out to start')
+    await until(async () => {
+      if (victim.exitCode !== null) throw new Error(`the deploy to kill ended by itself (exit ${victim.exitCode}): ${String((await victim).stderr)}`)
+      return (await sql(world.stateUrl, `select 1 from cicd.journal where step = 'roll-out' and event = 'started'`)).length > 1 ? true : undefined
+    }, 120_000, 'the second roll-out to start')
     const busy = await cli(['deploy', '--env', 'staging', '--version', 'v2', '--yes'])
     expect(busy.exitCode).toBe(5)
     expect(busy.stderr).toMatch(/staging is locked by tester@\S+ \(pid \d+, deploy: "deploy v2"\) since \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC/)

@@ -11,7 +11,7 @@ describe('production: blue-green', () => {
   const version = async () => JSON.parse((await world.get('/')).body).version as string
 
   beforeAll(async () => {
-    world = await createWorld({environment: 'production', branch: 'main', instances: 2})
+    world = await createWorld({environment: 'production', branch: 'main', instances: 1})
   })
   afterAll(async () => {
     await world?.dispose()
@@ -64,10 +64,10 @@ describe('production: blue-green', () => {
 
     const dry = await cli('cleanup', '--env', 'production', '--dry-run')
     expect(dry.exitCode, dry.stderr).toBe(0)
-    expect(dry.stdout).toMatch(/Would remove 2 container\(s\): .*-r3-/)
+    expect(dry.stdout).toMatch(/Would remove 1 container\(s\): .*-r3-0/)
     const cleaned = await cli('cleanup', '--env', 'production', '--yes')
     expect(cleaned.exitCode, cleaned.stderr).toBe(0)
-    expect(cleaned.stdout).toMatch(/Removed 2 container\(s\)/)
+    expect(cleaned.stdout).toMatch(/Removed 1 container\(s\)/)
     expect(await version()).toBe('v2')
   })
 })

@@ -10,7 +10,7 @@ describe('staging: rolling deploy and rollback', () => {
   const cli = (...args: string[]) => operatorCli(args, {cwd: world.repo.dir, env: world.env})
 
   beforeAll(async () => {
-    world = await createWorld({environment: 'staging', branch: 'develop'})
+    world = await createWorld({environment: 'staging', branch: 'develop', instances: 2})
   })
   afterAll(async () => {
     await world?.dispose()
@@ -19,7 +19,7 @@ describe('staging: rolling deploy and rollback', () => {
   it('deploys v1, rolls v2 out under load without a failed request, and rolls back to v1 with the data of the backup', {timeout: 400_000}, async () => {
     const dry = await cli('deploy', '--env', 'staging', '--version', 'v1', '--dry-run')
     expect(dry.exitCode, dry.stderr).toBe(0)
-    expect(dry.stdout).toContain('Deploy of v1 to staging (rolling, 3 instance(s)')
+    expect(dry.stdout).toContain('Deploy of v1 to staging (rolling, 2 instance(s)')
     expect(dry.stdout).toContain('Dry run: nothing was changed.')
 
     const first = await cli('deploy', '--env', 'staging', '--version', 'v1', '--yes')
