@@ -151,7 +151,7 @@ export async function executeDeploy(ctx: DeployContext, plan: DeployPlan, option
     })
     let kept: string | undefined
     await steps.step('roll-out', async () => {
-      kept = (await rollOut(ctx, release, plan.live)).kept
+      kept = (await rollOut(ctx, release, plan.live, () => options.held.lost())).kept
       await ctx.store.setLive(release.id)
       return {instances: releaseInstances(ctx, release).length}
     })

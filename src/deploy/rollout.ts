@@ -27,13 +27,26 @@ async function startHealthy(ctx: DeployContext, release: Release, instance: Inst
   ctx.log(`  ${instance.service}#${instance.index} healthy on ${instanceAddress(ctx, instance)} (${result.attempts} checks)`)
 }
 
-export async function rollOut(ctx: DeployContext, release: Release, live: Release | undefined): Promise<{kept?: string}> {
-  if (release.spec.strategy === 'blue-green' || !live) return blueGreen(ctx, release, live)
-  await rolling(ctx, release, live)
+export class RollOutStopped extends CicdError {
+  constructor() {
+    super('The roll-out stopped: the run was interrupted or lost its lock', {exitCode: ExitCode.deployFailed})
+  }
+}
+
+/** `stopped()` is asked before every load-balancer switch: an interrupted run must not move traffic again. */
+export async function rollOut(ctx: DeployContext, release: Release, live: Release | undefined, stopped: () => boolean): Promise<{kept?: string}> {
+  const switchTo = async (backends: string[]) => {
+    if (stopped()) throw new RollOutStopped()
+    await ctx.balancer?.switchTo(backends)
+  }
+  if (release.spec.strategy === 'blue-green' || !live) return blueGreen(ctx, release, live, switchTo)
+  await rolling(ctx, release, live, switchTo)
   return {}
 }
 
-async function rolling(ctx: DeployContext, release: Release, live: Release): Promise<void> {
+type Switch = (backends: string[]) => Promise<void>
+
+async function rolling(ctx: DeployContext, release: Release, live: Release, switchTo: Switch): Promise<void> {
   const liveContainers = await containersOf(ctx, live.id)
   const liveInstances = releaseInstances(ctx, live)
   let backends = ctx.balancer ? await ctx.balancer.current() : []
@@ -43,7 +56,7 @@ async function rolling(ctx: DeployContext, release: Release, live: Release): Pro
     if (ctx.balancer) {
       const oldAddress = old ? instanceAddress(ctx, old) : undefined
       backends = [...backends.filter((b) => b !== oldAddress), instanceAddress(ctx, instance)]
-      await ctx.balancer.switchTo(backends)
+      await switchTo(backends)
     }
     const oldContainer = old ? containerOf(liveContainers, live.id, old) : undefined
     if (oldContainer) {
@@ -55,13 +68,13 @@ async function rolling(ctx: DeployContext, release: Release, live: Release): Pro
   // Fewer instances than before: the surplus old ones leave last.
   const surplus = (await containersOf(ctx, live.id)).filter((c) => c.running)
   if (surplus.length > 0) {
-    if (ctx.balancer) await ctx.balancer.switchTo(releaseInstances(ctx, release).map((i) => instanceAddress(ctx, i)))
+    if (ctx.balancer) await switchTo(releaseInstances(ctx, release).map((i) => instanceAddress(ctx, i)))
     await ctx.clock.sleep(maxDrainMs(live))
     await stopContainers(surplus, stopTimeoutOf(live, 30), true)
   }
 }
 
-async function blueGreen(ctx: DeployContext, release: Release, live: Release | undefined): Promise<{kept?: string}> {
+async function blueGreen(ctx: DeployContext, release: Release, live: Release | undefined, switchTo: Switch): Promise<{kept?: string}> {
   if (live && !ctx.balancer) {
     throw new CicdError(`Blue-green needs a load balancer, and ${ctx.env.name} has none`, {exitCode: ExitCode.usage, nextSteps: [`Add environments.${ctx.env.name}.loadBalancer`]})
   }
@@ -73,7 +86,7 @@ async function blueGreen(ctx: DeployContext, release: Release, live: Release | u
   }
   const instances = releaseInstances(ctx, release)
   await settleAll(instances.map((instance) => startHealthy(ctx, release, instance)))
-  if (ctx.balancer) await ctx.balancer.switchTo(instances.map((i) => instanceAddress(ctx, i)))
+  if (ctx.balancer) await switchTo(instances.map((i) => instanceAddress(ctx, i)))
   if (!live) return {}
   return {kept: `release #${live.id} (${live.version}) stays running idle for ${ctx.env.blueGreen.keepBlueHours} h for an instant rollback`}
 }

@@ -1,7 +1,7 @@
 // The lock and the faults, through the CLI: a feature branch never deploys; bad input and unreachable
 // dependencies stop before anything changes; two deploys at once (one exits 5 naming the holder); a holder
 // killed with -9 whose lease expires so the next deploy proceeds and repairs; a rollback killed between
-// steps that --resume finishes; and the manual lock commands.
+// steps that --resume finishes; the manual lock commands; and Ctrl-C in the middle of a deploy.
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
 import {cliProcess, createWorld, operatorCli, sql, type World} from './harness.js'
@@ -125,5 +125,25 @@ describe('staging: lock, interruptions and bad input', () => {
     expect((await cli(['lock', 'status', '--env', 'staging'])).stdout).toContain('staging: free')
     const actions = (await sql<{action: string}>(world.stateUrl, `select action from cicd.audit order by id`)).map((a) => a.action)
     expect(actions.slice(-2)).toEqual(['lock.acquire', 'lock.release'])
+  })
+
+  it('puts everything back when a deploy is interrupted with Ctrl-C in the middle of its roll-out', {timeout: 240_000}, async () => {
+    const rollOuts = async () => (await sql(world.stateUrl, `select 1 from cicd.journal where step = 'roll-out' and event = 'started'`)).length
+    const before = await rollOuts()
+    const deploy = cliProcess(['deploy', '--env', 'staging', '--version', 'v2', '--yes'], {cwd: world.repo.dir, env: world.env})
+    await until(async () => {
+      if (deploy.exitCode !== null) throw new Error(`the deploy ended by itself (exit ${deploy.exitCode}): ${String((await deploy).stderr)}`)
+      return (await rollOuts()) > before ? true : undefined
+    }, 120_000, 'the roll-out to start')
+    deploy.kill('SIGINT')
+    const interrupted = await deploy
+    expect(interrupted.exitCode, String(interrupted.stderr)).toBe(130)
+    expect(String(interrupted.stderr)).toContain('Interrupted')
+    expect(await version()).toBe('v1')
+    const status = await cli(['status', '--env', 'staging'])
+    expect(status.exitCode, status.stdout).toBe(0)
+    expect(status.stdout).toContain('lock: free')
+    const [latest] = await sql<{status: string}>(world.stateUrl, `select status from cicd.releases order by id desc limit 1`)
+    expect(latest.status).toBe('failed')
   })
 })
