@@ -224,6 +224,8 @@ export interface WorldOptions {
   branch: string
   instances?: number
   lockTtlSeconds?: number
+  /** How long a starting instance may take to answer its health check (generous: vfs is slow under load). */
+  readyTimeoutMs?: number
   extra?: Record<string, unknown>
 }
 
@@ -255,7 +257,7 @@ export async function createWorld(options: WorldOptions): Promise<World> {
             image: SERVICE_IMAGE,
             port: basePort,
             env: {APP_SECRET: '${TEST_APP_SECRET}'},
-            healthCheck: {path: '/health', successes: 2, intervalMs: 100, timeoutMs: 1000, readyTimeoutMs: 60_000},
+            healthCheck: {path: '/health', successes: 2, intervalMs: 100, timeoutMs: 1000, readyTimeoutMs: options.readyTimeoutMs ?? 60_000},
             stopTimeoutSeconds: 3,
             drainMs: 300,
           },

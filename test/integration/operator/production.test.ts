@@ -11,7 +11,8 @@ describe('production: blue-green', () => {
   const version = async () => JSON.parse((await world.get('/')).body).version as string
 
   beforeAll(async () => {
-    world = await createWorld({environment: 'production', branch: 'main', instances: 1})
+    // v3 answers 500 for as long as it is given: a shorter readiness limit keeps the test short.
+    world = await createWorld({environment: 'production', branch: 'main', instances: 1, readyTimeoutMs: 15_000})
   })
   afterAll(async () => {
     await world?.dispose()
