@@ -5,14 +5,13 @@
 import {createImageEngine} from '../src/adapters/docker-images.js'
 import {buildImages} from '../src/build/build-images.js'
 import {discoverImages, type ImageSpec} from '../src/build/discover.js'
-import {gitRepoFrom, median, removeDir, REPO_ROOT, seconds} from './lib.js'
+import {benchEnv, gitRepoFrom, median, removeDir, REPO_ROOT, RUNS, seconds, verdict} from './lib.js'
 
 const TARGET = 0.75
 const PLATFORM = `${REPO_ROOT}/test/fixtures/data-platform`
 
 export async function benchImageBuilds(): Promise<void> {
-  const runs = Number(process.env.BENCH_RUNS ?? 3)
-  const engine = createImageEngine({host: process.env.DOCKER_HOST ?? 'unix:///run/cicd-test-docker.sock'})
+  const engine = createImageEngine({host: benchEnv().DOCKER_HOST})
   const root = await gitRepoFrom(PLATFORM)
   const images: ImageSpec[] = discoverImages([], ['docker/airflow/Dockerfile', 'docker/spark/Dockerfile', 'docker/flink/Dockerfile'], root).map((image) => ({
     ...image,
@@ -31,7 +30,7 @@ export async function benchImageBuilds(): Promise<void> {
     const parallel: number[] = []
     const sequential: number[] = []
     // Alternated, so a slow spell of the machine falls on both sides.
-    for (let run = 0; run < runs; run += 1) {
+    for (let run = 0; run < RUNS; run += 1) {
       parallel.push(await build(0))
       sequential.push(await build(1))
     }
@@ -39,7 +38,7 @@ export async function benchImageBuilds(): Promise<void> {
     console.log(`images: ${images.map((image) => image.dockerfile).join(', ')} (layer cache off on both sides)`)
     console.log(`  sequential (one after another): ${seconds(median(sequential))}`)
     console.log(`  parallel (cicd check --phase build): ${seconds(median(parallel))}`)
-    console.log(`  ratio parallel/sequential: ${ratio.toFixed(2)} (target ≤ ${TARGET}) ${ratio <= TARGET ? 'OK' : 'MISSED'}`)
+    console.log(`  ratio parallel/sequential: ${ratio.toFixed(2)} (target ≤ ${TARGET}) ${verdict(ratio <= TARGET)}`)
   } finally {
     for (const image of images) await engine.removeImage(`${image.name}:local`).catch(() => {})
     await removeDir(root)
