@@ -323,13 +323,22 @@ export async function createWorld(options: WorldOptions): Promise<World> {
   }
 }
 
-/** Removes every container of the installation this state database names (whatever state it is in). */
+/**
+ * Removes every container of the installation this state database names. A CLI killed while creating a
+ * container leaves the engine finishing that creation afterwards (seconds, with vfs), so this waits until three
+ * listings in a row come back empty.
+ */
 export async function removeContainers(stateUrl: string): Promise<void> {
   const rows = await sql<{value: string}>(stateUrl, `select value from cicd.meta where key = 'namespace'`).catch(() => [])
   if (!rows[0]) return
   const env = {...process.env, DOCKER_HOST: testDockerHost()}
-  const ids = (await execa('docker', ['ps', '-aq', '--filter', `label=cicd.namespace=${rows[0].value}`], {env, reject: false})).stdout.split('\n').filter(Boolean)
-  if (ids.length > 0) await execa('docker', ['rm', '-f', ...ids], {env, reject: false})
+  let emptyInARow = 0
+  for (let round = 0; round < 30 && emptyInARow < 3; round++) {
+    const ids = (await execa('docker', ['ps', '-aq', '--filter', `label=cicd.namespace=${rows[0].value}`], {env, reject: false})).stdout.split('\n').filter(Boolean)
+    emptyInARow = ids.length === 0 ? emptyInARow + 1 : 0
+    if (ids.length > 0) await execa('docker', ['rm', '-f', ...ids], {env, reject: false})
+    if (emptyInARow < 3) await new Promise((resolve) => setTimeout(resolve, 1500))
+  }
 }
 
 /** Hits the service through nginx as fast as it answers until stopped; counts what failed. */
