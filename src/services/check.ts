@@ -121,7 +121,10 @@ export async function runCheck(options: CheckOptions): Promise<RunResult> {
   let built: ImageBuildResult[] | undefined
   let blockedBy: string | undefined
   const shortSha = await shortCommit(root)
-  const imageContext = () => ({root, config, files: allFiles, shortSha, terminal: options.terminal})
+  const progress = (line: string) => {
+    if (options.output !== 'silent') options.terminal.error(line)
+  }
+  const imageContext = () => ({root, config, files: allFiles, shortSha, progress, debug: (line: string) => options.terminal.debug(line)})
   try {
     for (const phase of phases) {
       const phaseStarted = performance.now()
@@ -164,7 +167,7 @@ export async function runCheck(options: CheckOptions): Promise<RunResult> {
         const outcome = await engineMissingAsError(phase, missing, () => runScanPhase(imageContext(), images))
         checks = Array.isArray(outcome) ? outcome : [outcome]
       }
-      if (phase !== 'static') for (const check of checks) options.terminal.error(describeResult(check))
+      if (phase !== 'static') for (const check of checks) progress(describeResult(check))
       phaseResults.push({
         id: phase,
         status: worstStatus(checks.map((c) => c.status)),

@@ -9,8 +9,12 @@ import {fileURLToPath} from 'node:url'
 
 export const CLI = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../bin/run.js')
 
-/** Only flake8, blocking: a quick check whose verdict a test controls with one unused import. */
+/**
+ * Only flake8, blocking: a quick check whose verdict a test controls with one unused import. The fixture
+ * has no tests, so the test phase the policy asks for passes on an empty collection.
+ */
 export const FLAKE8_ONLY = {
+  test: {noTestsCollected: 'pass', coverage: {enabled: false}},
   checks: {
     flake8: {gate: 'block'},
     pylint: {enabled: false},

@@ -4,7 +4,7 @@ import path from 'node:path'
 
 import {afterEach, describe, expect, it} from 'vitest'
 
-import {CLEAN_MODULE, CLI, GitFixture, LINT_ERROR_MODULE} from './git-fixture.js'
+import {CLEAN_MODULE, CLI, FLAKE8_ONLY, GitFixture, LINT_ERROR_MODULE} from './git-fixture.js'
 
 const ZERO = '0'.repeat(40)
 const fixtures: GitFixture[] = []
@@ -213,7 +213,7 @@ describe('cicd hooks run pre-push with bad input', () => {
   it('checks the whole tree on a first push to a remote with no tracking refs', async () => {
     const repository = await GitFixture.empty()
     fixtures.push(repository)
-    repository.write('.cicdrc.json', JSON.stringify({checks: {flake8: {gate: 'block'}, pylint: {enabled: false}, black: {enabled: false}, isort: {enabled: false}, bandit: {enabled: false}, safety: {enabled: false}}}))
+    repository.write('.cicdrc.json', JSON.stringify(FLAKE8_ONLY))
     repository.write('pkg/mod.py', CLEAN_MODULE)
     await repository.commitAll('initial')
     await repository.cicd(['hooks', 'install'], {expect: 0})
