@@ -32,6 +32,7 @@ import {readRequirements} from '../gates/requirements.js'
 import {findSecretsInFiles} from '../gates/secrets.js'
 import {writeReportFolder} from '../reports/report-folder.js'
 import {selectRunner} from '../runners/select.js'
+import type {Runner} from '../runners/types.js'
 import {openToolVersionStore} from '../runners/tool-versions.js'
 
 export interface CheckOptions {
@@ -150,7 +151,10 @@ export async function runCheck(options: CheckOptions): Promise<RunResult> {
           options.output,
         )
       } else if (phase === 'test') {
-        const outcome = await runTestPhase({runner, root, config, onMissingTool: (error) => missing.push(error)})
+        const tests = await testRunner(runner, config, root, options.cleanup)
+        const outcome = await runTestPhase({runner: tests, root, config, onMissingTool: (error) => missing.push(error)}).finally(
+          () => tests !== runner && tests.dispose(),
+        )
         coverageXml = outcome.coverageXml
         checks = [outcome.result]
         if ((outcome.result.status === 'failed' || outcome.result.status === 'error') && !options.keepGoing) {
@@ -207,6 +211,17 @@ function phaseWanted(phase: Exclude<PhaseId, 'static'>, only: string[], skip: st
   const ids = PHASE_CHECK_IDS[phase]
   if (ids.some((id) => skip.includes(id))) return false
   return only.length === 0 || ids.some((id) => only.includes(id))
+}
+
+/**
+ * Tests need the project's dependencies, which the tools image may lack: with the container runner and a
+ * test.image of its own, the test phase gets a container of that image (registered with the cleanup like
+ * the run's own, and removed when the phase ends).
+ */
+async function testRunner(runner: Runner, config: CicdConfig, root: string, cleanup: CleanupStack): Promise<Runner> {
+  if (runner.kind !== 'container' || !config.test.image) return runner
+  const {createContainerRunner} = await import('../runners/container.js')
+  return createContainerRunner({root, image: config.test.image, cleanup})
 }
 
 /**
