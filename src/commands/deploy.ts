@@ -2,7 +2,7 @@ import {Flags} from '@oclif/core'
 
 import {createPrompter} from '../adapters/prompt.js'
 import {BaseCommand} from '../base-command.js'
-import {lockWaitFlags, operatorFlags, operatorOptions, waitSeconds} from '../deploy/flags.js'
+import {confirmationFlags, dryRunLines, lockWaitFlags, operatorFlags, operatorOptions, waitSeconds} from '../deploy/flags.js'
 import {EXIT_CODES_HELP} from '../errors.js'
 import {deploy} from '../services/deploy.js'
 
@@ -21,10 +21,8 @@ ${EXIT_CODES_HELP}`
   static override flags = {
     ...operatorFlags,
     ...lockWaitFlags,
+    ...confirmationFlags,
     version: Flags.string({description: 'The version (image tag) to deploy; default: the current commit.'}),
-    'dry-run': Flags.boolean({description: 'Print the exact plan and change nothing.'}),
-    yes: Flags.boolean({char: 'y', description: 'Confirm without typing the environment name (non-interactive shells).'}),
-    approve: Flags.boolean({description: 'CI: record the approval given by the pipeline (needs --yes).'}),
     reason: Flags.string({description: 'Why, for the lock and the audit log.'}),
   }
 
@@ -41,8 +39,7 @@ ${EXIT_CODES_HELP}`
       prompter: createPrompter(),
     })
     if (result.dryRun) {
-      for (const line of result.plan) this.terminal.out(line)
-      this.terminal.out('Dry run: nothing was changed.')
+      for (const line of dryRunLines(result.plan)) this.terminal.out(line)
       return
     }
     const {release, runId, kept} = result.outcome

@@ -2,7 +2,7 @@ import {Flags} from '@oclif/core'
 
 import {createPrompter} from '../adapters/prompt.js'
 import {BaseCommand} from '../base-command.js'
-import {lockWaitFlags, operatorFlags, operatorOptions, waitSeconds} from '../deploy/flags.js'
+import {confirmationFlags, dryRunLines, lockWaitFlags, operatorFlags, operatorOptions, waitSeconds} from '../deploy/flags.js'
 import {EXIT_CODES_HELP} from '../errors.js'
 import {rollback} from '../services/rollback.js'
 
@@ -22,11 +22,9 @@ ${EXIT_CODES_HELP}`
   static override flags = {
     ...operatorFlags,
     ...lockWaitFlags,
+    ...confirmationFlags,
     to: Flags.integer({description: 'The release to return to (default: the newest verified release before the live one).'}),
-    'dry-run': Flags.boolean({description: 'Print the exact plan and change nothing.'}),
     resume: Flags.boolean({description: 'Finish the rollback that was interrupted, from the step its journal stopped at.'}),
-    yes: Flags.boolean({char: 'y', description: 'Confirm without typing the environment name (non-interactive shells).'}),
-    approve: Flags.boolean({description: 'CI: record the approval given by the pipeline (needs --yes).'}),
     'db-restore': Flags.boolean({description: 'Restore the database (step 3); --no-db-restore leaves the data as it is.', default: true, allowNo: true}),
     force: Flags.boolean({description: 'Accept a backup older than the configured limit, or a target that is not verified.'}),
     reason: Flags.string({description: 'Why, for the notification, the incident and the audit log.'}),
@@ -48,8 +46,7 @@ ${EXIT_CODES_HELP}`
       prompter: createPrompter(),
     })
     if (result.dryRun) {
-      for (const line of result.plan) this.terminal.out(line)
-      this.terminal.out('Dry run: nothing was changed.')
+      for (const line of dryRunLines(result.plan)) this.terminal.out(line)
       return
     }
     const {plan, outcome} = result

@@ -15,6 +15,18 @@ export const lockWaitFlags = {
   'wait-timeout': Flags.integer({description: 'With --wait: give up after this many seconds.', default: 1800, min: 1}),
 }
 
+/** How a change is confirmed or previewed: the same words on deploy and rollback. */
+export const confirmationFlags = {
+  'dry-run': Flags.boolean({description: 'Print the exact plan and change nothing.'}),
+  yes: Flags.boolean({char: 'y', description: 'Confirm without typing the environment name (non-interactive shells).'}),
+  approve: Flags.boolean({description: 'CI: record the approval given by the pipeline (needs --yes).'}),
+}
+
+/** A dry run's output: the plan, then the promise that nothing changed. */
+export function dryRunLines(plan: string[]): string[] {
+  return [...plan, 'Dry run: nothing was changed.']
+}
+
 export function waitSeconds(flags: {wait?: boolean; 'wait-timeout': number}): number {
   return flags.wait ? flags['wait-timeout'] : 0
 }
