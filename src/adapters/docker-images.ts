@@ -66,6 +66,22 @@ export interface ImageEngine {
   runToCompletion(spec: OneShotSpec): Promise<OneShotResult>
 }
 
+/**
+ * The engine's connection dropped after a build had started (the engine stopped, crashed or restarted):
+ * `step` is the build step it was at. Not a PrerequisiteError itself: the build phase names every image
+ * the loss interrupted in one.
+ */
+export class BuildInterruptedError extends Error {
+  constructor(
+    readonly host: string,
+    readonly step: string | undefined,
+    cause: unknown,
+  ) {
+    super(`the Docker engine at ${host} stopped answering in the middle of the build${step ? ` (at ${step})` : ''}`, {cause})
+    this.name = 'BuildInterruptedError'
+  }
+}
+
 export function createImageEngine(options: {host?: string} = {}): ImageEngine {
   const host = options.host ?? process.env.DOCKER_HOST ?? 'unix:///var/run/docker.sock'
   let client: Promise<Dockerode> | undefined
@@ -103,7 +119,7 @@ export function createImageEngine(options: {host?: string} = {}): ImageEngine {
           const message = (error as {json?: {message?: string}}).json?.message ?? (error as Error).message
           throw new BuildFailedError(message.trim(), undefined, [])
         }
-        const imageId = await followBuild(engine, stream, request.onOutput)
+        const imageId = await followBuild(engine, stream, host, request.onOutput)
         return {imageId, durationMs: performance.now() - started}
       }),
 
@@ -199,7 +215,7 @@ interface BuildEvent {
 }
 
 /** Follows a build's progress: each line to onOutput, the image id at the end, the failing step on error. */
-async function followBuild(engine: Dockerode, stream: NodeJS.ReadableStream, onOutput?: (line: string) => void): Promise<string | undefined> {
+async function followBuild(engine: Dockerode, stream: NodeJS.ReadableStream, host: string, onOutput?: (line: string) => void): Promise<string | undefined> {
   // The output of the current step only: on failure, that is what explains it.
   let stepOutput: string[] = []
   let step: string | undefined
@@ -208,7 +224,8 @@ async function followBuild(engine: Dockerode, stream: NodeJS.ReadableStream, onO
   await new Promise<void>((resolve, reject) => {
     engine.modem.followProgress(
       stream,
-      (error) => (error ? reject(error) : resolve()),
+      // The stream breaking off (ECONNRESET "aborted") is the engine going away, not a failed step.
+      (error) => (error ? reject(isEngineUnreachable(error) ? new BuildInterruptedError(host, step, error) : error) : resolve()),
       (event: BuildEvent) => {
         if (event.error || event.errorDetail) {
           failure = event.errorDetail?.message ?? event.error

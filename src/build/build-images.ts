@@ -4,8 +4,9 @@
 import {readFile} from 'node:fs/promises'
 import path from 'node:path'
 
-import type {ImageEngine} from '../adapters/docker-images.js'
+import {BuildInterruptedError, type ImageEngine} from '../adapters/docker-images.js'
 import {BuildFailedError} from '../adapters/docker.js'
+import {PrerequisiteError} from '../errors.js'
 import type {CheckResult} from '../pipeline/result.js'
 import {listContextFiles, packContext} from './context.js'
 import {baseImages, type BaseImage} from './dockerfile.js'
@@ -38,19 +39,54 @@ export interface ImageBuildResult {
   failure?: {message: string; step?: string; tail: string[]}
 }
 
+/**
+ * Builds the images, at most `concurrency` at once. When the engine goes away (or cannot be reached) no
+ * further build starts, the ones under way are waited for (they fail with it), and one PrerequisiteError
+ * names every image left unbuilt, so no build is still streaming when the phase reports.
+ */
 export async function buildImages(options: BuildImagesOptions): Promise<ImageBuildResult[]> {
   const limit = options.concurrency > 0 ? options.concurrency : options.images.length
   const results: ImageBuildResult[] = new Array(options.images.length)
+  const interrupted: {image: ImageSpec; error: BuildInterruptedError}[] = []
+  const errors: unknown[] = []
   let next = 0
   const worker = async (): Promise<void> => {
-    while (next < options.images.length) {
+    while (next < options.images.length && errors.length === 0 && interrupted.length === 0) {
       const index = next
+      const image = options.images[index]
       next += 1
-      results[index] = await buildOne(options.images[index], options)
+      try {
+        results[index] = await buildOne(image, options)
+      } catch (error) {
+        if (error instanceof BuildInterruptedError) interrupted.push({image, error})
+        else errors.push(error)
+      }
     }
   }
   await Promise.all(Array.from({length: Math.min(limit, options.images.length)}, () => worker()))
+  if (interrupted.length > 0) throw engineLost(interrupted, options.images, results)
+  if (errors.length > 0) throw errors[0]
   return results
+}
+
+function engineLost(interrupted: {image: ImageSpec; error: BuildInterruptedError}[], images: ImageSpec[], results: ImageBuildResult[]): PrerequisiteError {
+  const {host} = interrupted[0].error
+  const during = interrupted.map(({image, error}) => (error.step ? `${image.name} (at ${error.step})` : image.name))
+  const built = results.filter((result) => result?.status === 'built').map((result) => result.name)
+  const notStarted = images.filter((image, index) => results[index] === undefined && !interrupted.some((i) => i.image === image)).map((i) => i.name)
+  const parts = [
+    `The Docker engine at ${host} stopped answering in the middle of the image builds: interrupted ${during.join(', ')}`,
+    ...(notStarted.length > 0 ? [`not started ${notStarted.join(', ')}`] : []),
+    ...(built.length > 0 ? [`built before it went away ${built.join(', ')}`] : []),
+  ]
+  return new PrerequisiteError(
+    `${parts.join('; ')}.`,
+    [
+      'Check that the engine runs again (docker info; it may have stopped, crashed or restarted), then run the builds again: cicd check --phase build',
+      'The interrupted images were not tagged; the steps the engine had finished stay in its layer cache',
+    ],
+    interrupted[0].error,
+  )
 }
 
 async function buildOne(image: ImageSpec, options: BuildImagesOptions): Promise<ImageBuildResult> {
