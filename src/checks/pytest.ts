@@ -66,6 +66,31 @@ export function pytestEnv(outputDir: string): Record<string, string> {
   return {COVERAGE_FILE: `${outputDir}/.coverage`}
 }
 
+/** Where the test phase sends the writes a test suite makes outside its working tree. */
+export interface PytestSandbox {
+  /** HOME (and XDG_CACHE_HOME under it): ~/.something and tool caches. */
+  home: string
+  /** TMPDIR: tempfile, and pytest's own tmp_path. */
+  tmp: string
+  /** The real user base, so packages installed with `pip install --user` stay importable under the new HOME. */
+  userBase?: string
+}
+
+/**
+ * cicd cannot sandbox a local pytest, but the usual stray writes follow these variables: pointed into
+ * directories of the invocation's own, which the runner removes, they leave nothing in the user's home or
+ * /tmp; and no bytecode (__pycache__, pytest's rewritten asserts) is written next to the repository's code.
+ */
+export function pytestSandboxEnv(sandbox: PytestSandbox): Record<string, string> {
+  return {
+    HOME: sandbox.home,
+    XDG_CACHE_HOME: `${sandbox.home}/.cache`,
+    TMPDIR: sandbox.tmp,
+    PYTHONDONTWRITEBYTECODE: '1',
+    ...(sandbox.userBase === undefined ? {} : {PYTHONUSERBASE: sandbox.userBase}),
+  }
+}
+
 export function createPytestCheck(options: PytestOptions): PytestCheckDefinition {
   return {
     id: 'pytest',

@@ -1,9 +1,11 @@
 // The test phase: pytest with coverage through the run's runner, its JUnit and Cobertura reports read back
-// from the invocation's output directory, failing tests as findings, and the coverage gate.
+// from the invocation's output directory, failing tests as findings, and the coverage gate. HOME and TMPDIR
+// point into directories of the runner's, removed with it, so a suite's stray writes leave nothing behind.
 import {readFile} from 'node:fs/promises'
+import os from 'node:os'
 import path from 'node:path'
 
-import {COVERAGE_FILE, createPytestCheck, JUNIT_FILE, pytestEnv} from '../checks/pytest.js'
+import {COVERAGE_FILE, createPytestCheck, JUNIT_FILE, pytestEnv, pytestSandboxEnv} from '../checks/pytest.js'
 import type {CicdConfig} from '../config/types.js'
 import {coverageVerdict} from '../coverage/gate.js'
 import {isCicdError, PrerequisiteError} from '../errors.js'
@@ -40,10 +42,16 @@ export async function runTestPhase(context: TestPhaseContext): Promise<TestPhase
   try {
     const toolPath = (await context.runner.resolve('pytest')).path
     const outputDir = await context.runner.outputDir('pytest')
+    const sandbox = {
+      home: await context.runner.outputDir('pytest-home'),
+      tmp: await context.runner.outputDir('pytest-tmp'),
+      // A container's user base is the image's; only the local HOME moves away from the user's packages.
+      userBase: context.runner.kind === 'local' ? (process.env.PYTHONUSERBASE ?? path.join(os.homedir(), '.local')) : undefined,
+    }
     const output = await context.runner.run({
       argv: definition.argv([], {args: test.args}, outputDir),
       cwd: context.root,
-      env: {...TOOL_ENV, ...pytestEnv(outputDir)},
+      env: {...TOOL_ENV, ...pytestEnv(outputDir), ...pytestSandboxEnv(sandbox)},
       timeoutMs: test.timeoutSeconds * 1000,
     })
     const files = Object.fromEntries(
