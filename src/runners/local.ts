@@ -4,6 +4,7 @@ import os from 'node:os'
 import path from 'node:path'
 
 import {PrerequisiteError} from '../errors.js'
+import type {CleanupStack} from '../lifecycle/cleanup.js'
 import {CommandNotFound, execFile, findOnPath} from '../adapters/process.js'
 import type {ResolvedTool, RunRequest, Runner} from './types.js'
 import type {ToolOutput} from '../checks/types.js'
@@ -11,12 +12,16 @@ import type {ToolOutput} from '../checks/types.js'
 export interface LocalRunnerOptions {
   /** Explicit executables from configuration, by tool name. */
   paths?: Record<string, string | undefined>
+  /** Where the output directories' removal is registered, so an interrupted run removes them too. */
+  cleanup?: CleanupStack
   signal?: AbortSignal
 }
 
 export function createLocalRunner(options: LocalRunnerOptions = {}): Runner {
   const resolved = new Map<string, Promise<ResolvedTool>>()
   const outputDirs: string[] = []
+  const removeOutputDirs = () => Promise.all(outputDirs.splice(0).map((dir) => rm(dir, {recursive: true, force: true}))).then(() => undefined)
+  const unregister = options.cleanup?.add('local output directories', removeOutputDirs)
 
   const resolve = (tool: string): Promise<ResolvedTool> => {
     let pending = resolved.get(tool)
@@ -57,7 +62,7 @@ export function createLocalRunner(options: LocalRunnerOptions = {}): Runner {
       return dir
     },
     async dispose() {
-      await Promise.all(outputDirs.splice(0).map((dir) => rm(dir, {recursive: true, force: true})))
+      await (unregister ? unregister() : removeOutputDirs())
     },
   }
 }

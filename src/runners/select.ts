@@ -19,7 +19,7 @@ export async function selectRunner(options: SelectRunnerOptions): Promise<Runner
   const {choice, image, root, cleanup, terminal} = options
   if (choice === 'local') {
     terminal.error('runner: local')
-    return localRunner(options.config)
+    return localRunner(options.config, cleanup)
   }
   const {createContainerRunner, probeContainerRunner} = await import('./container.js')
   if (choice === 'container') {
@@ -30,14 +30,14 @@ export async function selectRunner(options: SelectRunnerOptions): Promise<Runner
   const probe = await probeContainerRunner(image)
   if (!probe.available) {
     terminal.error(`runner: local (auto: ${probe.reason})`)
-    return localRunner(options.config)
+    return localRunner(options.config, cleanup)
   }
   const runner = await createContainerRunner({root, image, cleanup})
   terminal.error(`runner: ${runner.description} (auto: the engine answers and the image is there)`)
   return runner
 }
 
-function localRunner(config: CicdConfig): Runner {
+function localRunner(config: CicdConfig, cleanup: CleanupStack): Runner {
   const paths = Object.fromEntries(Object.entries(config.checks).map(([id, check]) => [id, check.path]))
-  return createLocalRunner({paths: {...paths, pytest: config.test.path}})
+  return createLocalRunner({paths: {...paths, pytest: config.test.path}, cleanup})
 }

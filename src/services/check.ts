@@ -229,12 +229,14 @@ async function testRunner(runner: Runner, config: CicdConfig, root: string, clea
  * summary and the report still show everything that ran) and the run exits 3.
  */
 async function engineMissingAsError<T>(phase: PhaseId, missing: PrerequisiteError[], run: () => Promise<T>): Promise<T | CheckResult> {
+  const started = performance.now()
   try {
     return await run()
   } catch (error) {
     if (!(error instanceof PrerequisiteError)) throw error
     missing.push(error)
-    return {id: phase, tool: phase === 'scan' ? 'trivy' : 'docker', phase, status: 'error', cached: false, durationMs: 0, findings: [], gate: 'block', reason: error.message}
+    const durationMs = Math.round(performance.now() - started)
+    return {id: phase, tool: phase === 'scan' ? 'trivy' : 'docker', phase, status: 'error', cached: false, durationMs, findings: [], gate: 'block', reason: error.message}
   }
 }
 

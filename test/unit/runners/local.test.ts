@@ -4,6 +4,7 @@ import path from 'node:path'
 import {afterEach, beforeEach, describe, expect, it} from 'vitest'
 
 import {PrerequisiteError} from '../../../src/errors.js'
+import {CleanupStack} from '../../../src/lifecycle/cleanup.js'
 import {createLocalRunner} from '../../../src/runners/local.js'
 
 describe('local runner', () => {
@@ -40,6 +41,16 @@ describe('local runner', () => {
     const before = await runner.identify('tool')
     await writeFile(tool, '#!/bin/sh\necho new\n')
     expect(await createLocalRunner({paths: {tool}}).identify('tool')).not.toBe(before)
+  })
+
+  it('registers its output directories with the cleanup, so an interrupted run removes them', async () => {
+    const cleanup = new CleanupStack()
+    const runner = createLocalRunner({cleanup})
+    const dir = await runner.outputDir('pytest-home')
+    await cleanup.runAll()
+    await expect(stat(dir)).rejects.toThrow()
+    await runner.dispose()
+    expect(cleanup.size).toBe(0)
   })
 
   it('gives each invocation its own output directory and removes them all on dispose', async () => {
