@@ -4,11 +4,12 @@
 import {createWriteStream} from 'node:fs'
 import type {Readable} from 'node:stream'
 import {pipeline} from 'node:stream/promises'
-import {Writable} from 'node:stream'
 
 import type Dockerode from 'dockerode'
 
-import {BuildFailedError, engineUnreachable, isEngineUnreachable} from './docker.js'
+import {BuildFailedError, collector, connect, engineUnreachable, followBuild, isEngineUnreachable, statusOf} from './docker.js'
+
+export {BuildInterruptedError} from './docker.js'
 
 export interface ImageBuildRequest {
   /** The build context as an (uncompressed) tar stream. */
@@ -71,17 +72,6 @@ export interface ImageEngine {
  * `step` is the build step it was at. Not a PrerequisiteError itself: the build phase names every image
  * the loss interrupted in one.
  */
-export class BuildInterruptedError extends Error {
-  constructor(
-    readonly host: string,
-    readonly step: string | undefined,
-    cause: unknown,
-  ) {
-    super(`the Docker engine at ${host} stopped answering in the middle of the build${step ? ` (at ${step})` : ''}`, {cause})
-    this.name = 'BuildInterruptedError'
-  }
-}
-
 export function createImageEngine(options: {host?: string} = {}): ImageEngine {
   const host = options.host ?? process.env.DOCKER_HOST ?? 'unix:///var/run/docker.sock'
   let client: Promise<Dockerode> | undefined
@@ -204,74 +194,4 @@ export function createImageEngine(options: {host?: string} = {}): ImageEngine {
         }
       }),
   }
-}
-
-interface BuildEvent {
-  stream?: string
-  status?: string
-  error?: string
-  errorDetail?: {message?: string}
-  aux?: {ID?: string}
-}
-
-/** Follows a build's progress: each line to onOutput, the image id at the end, the failing step on error. */
-async function followBuild(engine: Dockerode, stream: NodeJS.ReadableStream, host: string, onOutput?: (line: string) => void): Promise<string | undefined> {
-  // The output of the current step only: on failure, that is what explains it.
-  let stepOutput: string[] = []
-  let step: string | undefined
-  let imageId: string | undefined
-  let failure: string | undefined
-  await new Promise<void>((resolve, reject) => {
-    engine.modem.followProgress(
-      stream,
-      // The stream breaking off (ECONNRESET "aborted") is the engine going away, not a failed step.
-      (error) => (error ? reject(isEngineUnreachable(error) ? new BuildInterruptedError(host, step, error) : error) : resolve()),
-      (event: BuildEvent) => {
-        if (event.error || event.errorDetail) {
-          failure = event.errorDetail?.message ?? event.error
-          return
-        }
-        if (event.aux?.ID) imageId = event.aux.ID
-        for (const line of stripAnsi(event.stream ?? event.status ?? '').split('\n')) {
-          if (!line.trim()) continue
-          onOutput?.(line)
-          if (/^Step \d+\/\d+ :/.test(line)) {
-            step = line.replace(/\s+/g, ' ')
-            stepOutput = []
-          } else if (!/^ ---> |^Removing intermediate container /.test(line)) {
-            stepOutput.push(line)
-          }
-        }
-      },
-    )
-  })
-  if (failure !== undefined) throw new BuildFailedError(stripAnsi(failure).trim(), step, stepOutput.slice(-20))
-  return imageId
-}
-
-async function connect(host: string): Promise<Dockerode> {
-  const {default: Docker} = await import('dockerode')
-  if (host.startsWith('unix://')) return new Docker({socketPath: host.slice('unix://'.length)})
-  const url = new URL(host.includes('://') ? host.replace(/^tcp:/, 'http:') : `http://${host}`)
-  return new Docker({host: url.hostname, port: url.port || 2375, protocol: url.protocol === 'https:' ? 'https' : 'http'})
-}
-
-function stripAnsi(text: string): string {
-  // eslint-disable-next-line no-control-regex
-  return text.replace(/\x1B\[[0-9;]*m/g, '')
-}
-
-function statusOf(error: unknown): number | undefined {
-  return (error as {statusCode?: number} | undefined)?.statusCode
-}
-
-function collector(): {sink: Writable; text: () => string} {
-  const chunks: Buffer[] = []
-  const sink = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      chunks.push(chunk)
-      done()
-    },
-  })
-  return {sink, text: () => Buffer.concat(chunks).toString('utf8')}
 }

@@ -297,38 +297,20 @@ export function createDockerAdapter(options: DockerAdapterOptions = {}): DockerA
           {context: request.context, src: request.files},
           {t: request.tag, buildargs: request.buildArgs, rm: true, forcerm: true},
         )
-        // The output of the current step only: on failure, that is what explains it.
-        let stepOutput: string[] = []
-        let step: string | undefined
-        let imageId: string | undefined
-        let failure: string | undefined
-        await new Promise<void>((resolve, reject) => {
-          engine.modem.followProgress(
-            stream,
-            (error) => (error ? reject(error) : resolve()),
-            (event: BuildEvent) => {
-              if (event.error || event.errorDetail) {
-                failure = event.errorDetail?.message ?? event.error
-                return
-              }
-              if (event.aux?.ID) imageId = event.aux.ID
-              // The engine colours what a step wrote to stderr; the lines go to a terminal or a message.
-              for (const line of stripAnsi(event.stream ?? event.status ?? '').split('\n')) {
-                if (!line.trim()) continue
-                request.onOutput?.(line)
-                if (/^Step \d+\/\d+ :/.test(line)) {
-                  step = line.replace(/\s+/g, ' ')
-                  stepOutput = []
-                } else if (!/^ ---> |^Removing intermediate container /.test(line)) {
-                  stepOutput.push(line)
-                }
-              }
-            },
-          )
-        })
-        if (failure !== undefined) throw new BuildFailedError(stripAnsi(failure).trim(), step, stepOutput.slice(-20))
+        const imageId = await followBuild(engine, stream, host, request.onOutput)
         return {imageId, durationMs: performance.now() - started}
       }),
+  }
+}
+
+export class BuildInterruptedError extends Error {
+  constructor(
+    readonly host: string,
+    readonly step: string | undefined,
+    cause: unknown,
+  ) {
+    super(`the Docker engine at ${host} stopped answering in the middle of the build${step ? ` (at ${step})` : ''}`, {cause})
+    this.name = 'BuildInterruptedError'
   }
 }
 
@@ -340,7 +322,42 @@ interface BuildEvent {
   aux?: {ID?: string}
 }
 
-async function connect(host: string | undefined): Promise<Dockerode> {
+/** Follows a build's progress: each line to onOutput, the image id at the end, the failing step on error. */
+export async function followBuild(engine: Dockerode, stream: NodeJS.ReadableStream, host: string, onOutput?: (line: string) => void): Promise<string | undefined> {
+  // The output of the current step only: on failure, that is what explains it.
+  let stepOutput: string[] = []
+  let step: string | undefined
+  let imageId: string | undefined
+  let failure: string | undefined
+  await new Promise<void>((resolve, reject) => {
+    engine.modem.followProgress(
+      stream,
+      // The stream breaking off (ECONNRESET "aborted") is the engine going away, not a failed step.
+      (error) => (error ? reject(isEngineUnreachable(error) ? new BuildInterruptedError(host, step, error) : error) : resolve()),
+      (event: BuildEvent) => {
+        if (event.error || event.errorDetail) {
+          failure = event.errorDetail?.message ?? event.error
+          return
+        }
+        if (event.aux?.ID) imageId = event.aux.ID
+        for (const line of stripAnsi(event.stream ?? event.status ?? '').split('\n')) {
+          if (!line.trim()) continue
+          onOutput?.(line)
+          if (/^Step \d+\/\d+ :/.test(line)) {
+            step = line.replace(/\s+/g, ' ')
+            stepOutput = []
+          } else if (!/^ ---> |^Removing intermediate container /.test(line)) {
+            stepOutput.push(line)
+          }
+        }
+      },
+    )
+  })
+  if (failure !== undefined) throw new BuildFailedError(stripAnsi(failure).trim(), step, stepOutput.slice(-20))
+  return imageId
+}
+
+export async function connect(host: string | undefined): Promise<Dockerode> {
   const {default: Docker} = await import('dockerode')
   if (host === undefined) return new Docker()
   if (host.startsWith('unix://')) return new Docker({socketPath: host.slice('unix://'.length)})
@@ -352,7 +369,7 @@ function stripAnsi(text: string): string {
   return text.replace(/\x1B\[[0-9;]*m/g, '')
 }
 
-function statusOf(error: unknown): number | undefined {
+export function statusOf(error: unknown): number | undefined {
   return (error as {statusCode?: number} | undefined)?.statusCode
 }
 
@@ -360,7 +377,7 @@ function toEnvList(env: Record<string, string>): string[] {
   return Object.entries(env).map(([key, value]) => `${key}=${value}`)
 }
 
-function collector(): {sink: Writable; text: () => string} {
+export function collector(): {sink: Writable; text: () => string} {
   const chunks: Buffer[] = []
   const sink = new Writable({
     write(chunk: Buffer, _encoding, done) {
