@@ -193,7 +193,8 @@ function growth(rows: HookRow[]): void {
   console.log(' (c) growth with the repository: the least imported module changed')
   line(`${small.repo.name} (${small.lines} lines)`, describe(small.changed))
   line(`${large.repo.name} (${large.lines} lines, ×${sizeRatio.toFixed(1)})`, describe(large.changed))
-  line('  time ratio large / small (target ≤ 1.5 while the repository grows)', `wall ×${timeRatio.toFixed(2)}, CPU ×${cpuRatio.toFixed(2)} ${verdict(timeRatio <= 1.5)}`)
+  // Both: the wall time alone would flatter a change whose extra work runs on an idle core.
+  line('  large / small (target ≤ 1.5 in wall and CPU time)', `wall ×${timeRatio.toFixed(2)}, CPU ×${cpuRatio.toFixed(2)} ${verdict(timeRatio <= 1.5 && cpuRatio <= 1.5)}`)
 }
 
 export async function benchHooks(repos: BenchRepo[], sequential: Map<string, Sample>): Promise<void> {
