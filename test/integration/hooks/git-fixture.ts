@@ -11,9 +11,12 @@ export const CLI = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '.
 
 /**
  * Only flake8, blocking: a quick check whose verdict a test controls with one unused import. The fixture
- * has no tests, so the test phase the policy asks for passes on an empty collection.
+ * has no tests, so the test phase the policy asks for passes on an empty collection. The local runner:
+ * where a Docker engine answers (CI exports DOCKER_HOST), `auto` would pick the tools container, where a
+ * test's stand-in executables on the host do not exist.
  */
 export const FLAKE8_ONLY = {
+  runner: 'local',
   test: {noTestsCollected: 'pass', coverage: {enabled: false}},
   checks: {
     flake8: {gate: 'block'},
