@@ -2,7 +2,7 @@ import {Flags} from '@oclif/core'
 
 import {createPrompter} from '../adapters/prompt.js'
 import {BaseCommand} from '../base-command.js'
-import {operatorFlags, operatorOptions} from '../deploy/flags.js'
+import {operatorFlags, operatorOptions} from '../flags/operator.js'
 import {EXIT_CODES_HELP} from '../errors.js'
 import {cleanupEnvironment} from '../services/cleanup.js'
 

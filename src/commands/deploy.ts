@@ -2,7 +2,7 @@ import {Flags} from '@oclif/core'
 
 import {createPrompter} from '../adapters/prompt.js'
 import {BaseCommand} from '../base-command.js'
-import {confirmationFlags, dryRunLines, lockWaitFlags, operatorFlags, operatorOptions, waitSeconds} from '../deploy/flags.js'
+import {confirmationFlags, dryRunLines, lockWaitFlags, operatorFlags, operatorOptions, waitSeconds} from '../flags/operator.js'
 import {EXIT_CODES_HELP} from '../errors.js'
 import {deploy} from '../services/deploy.js'
 

@@ -1,7 +1,7 @@
 import {Flags} from '@oclif/core'
 
 import {BaseCommand, ExitWithCode} from '../base-command.js'
-import {operatorFlags, operatorOptions} from '../deploy/flags.js'
+import {operatorFlags, operatorOptions} from '../flags/operator.js'
 import {EXIT_CODES_HELP, ExitCode} from '../errors.js'
 import {environmentStatus, renderStatus} from '../services/status.js'
 

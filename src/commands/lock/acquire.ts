@@ -1,7 +1,7 @@
 import {Flags} from '@oclif/core'
 
 import {BaseCommand} from '../../base-command.js'
-import {lockWaitFlags, operatorFlags, operatorOptions, waitSeconds} from '../../deploy/flags.js'
+import {lockWaitFlags, operatorFlags, operatorOptions, waitSeconds} from '../../flags/operator.js'
 import {EXIT_CODES_HELP} from '../../errors.js'
 import {lockAcquire} from '../../services/lock.js'
 

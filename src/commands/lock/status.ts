@@ -1,7 +1,7 @@
 import {Flags} from '@oclif/core'
 
 import {BaseCommand} from '../../base-command.js'
-import {operatorFlags, operatorOptions} from '../../deploy/flags.js'
+import {operatorFlags, operatorOptions} from '../../flags/operator.js'
 import {EXIT_CODES_HELP} from '../../errors.js'
 import {lockStatus} from '../../services/lock.js'
 

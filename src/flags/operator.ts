@@ -1,9 +1,10 @@
-// Flags every operator command shares, and the options every operator service receives from them.
+// Flags every operator command shares (deploy, rollback, releases, status, cleanup, lock), and the options
+// every operator service receives from them. Commands only: services never see a flag.
 import {Flags} from '@oclif/core'
 
 import type {CleanupStack} from '../lifecycle/cleanup.js'
 import type {Terminal} from '../adapters/terminal.js'
-import type {OperatorOptions} from './select.js'
+import type {OperatorOptions} from '../deploy/select.js'
 
 export const operatorFlags = {
   env: Flags.string({char: 'e', description: 'The environment (a key of `environments` in the configuration).', required: true}),
