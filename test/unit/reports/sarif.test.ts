@@ -9,7 +9,7 @@ import {describe, expect, it} from 'vitest'
 import {renderSarif} from '../../../src/reports/sarif.js'
 import {HOSTILE_MESSAGE_SHOWN, sampleRun, UNICODE_FILE} from './run-result.js'
 
-const schemaPath = fileURLToPath(new URL('../../fixtures/sarif-schema-2.1.0.json', import.meta.url))
+const schemaPath = fileURLToPath(new URL('../../fixtures/tool-outputs/sarif/sarif-schema-2.1.0.json', import.meta.url))
 
 function validator() {
   // The OASIS schema is draft-04 (`id`, not `$id`), which Ajv 8 only reads through ajv-draft-04; both packages
