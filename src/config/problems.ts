@@ -61,6 +61,13 @@ function sizeLimit(issue: Extract<Issue, {code: 'too_small' | 'too_big'}>): stri
   return `a number ${operator} ${limit}`
 }
 
+/** "expected one of …, got …", with the nearest option when the value looks like a misspelling. */
+function oneOf(at: string, values: readonly unknown[], input: unknown): string {
+  const options = values.map((value) => JSON.stringify(value)).join(', ')
+  const suggestion = typeof input === 'string' ? nearest(input, values.filter((v): v is string => typeof v === 'string')) : undefined
+  return `${at}: expected one of ${options}, got ${describeValue(input)}${suggestion ? `; did you mean "${suggestion}"?` : ''}`
+}
+
 function explain(issue: Issue, schema: z.core.$ZodType): string[] {
   const at = keyPath(issue.path)
   const got = `got ${describeValue(issue.input)}`
@@ -69,13 +76,17 @@ function explain(issue: Issue, schema: z.core.$ZodType): string[] {
       return [`${at}: expected ${EXPECTED_TYPE[issue.expected] ?? issue.expected}, ${got}`]
     }
     case 'invalid_value': {
-      const options = issue.values.map((value) => JSON.stringify(value)).join(', ')
-      const written = typeof issue.input === 'string' ? issue.input : undefined
-      const suggestion = written === undefined ? undefined : nearest(written, issue.values.filter((v): v is string => typeof v === 'string'))
-      return [`${at}: expected one of ${options}, ${got}${suggestion ? `; did you mean "${suggestion}"?` : ''}`]
+      return [oneOf(at, issue.values, issue.input)]
+    }
+    case 'invalid_union': {
+      // A discriminated union (a check's kind): the path already ends at the discriminator.
+      const {discriminator, options} = issue as Issue & {discriminator?: string; options?: unknown[]}
+      if (!discriminator || !options) return [`${at}: ${issue.message}`]
+      const input = issue.input as Record<string, unknown> | undefined
+      return [oneOf(at, options, input?.[discriminator])]
     }
     case 'unrecognized_keys': {
-      const valid = keysAt(schema, issue.path).filter((key) => !key.startsWith('$'))
+      const valid = keysAt(schema, issue.path, issue.input).filter((key) => !key.startsWith('$'))
       return issue.keys.map((key) => {
         const suggestion = nearest(key, valid)
         const hint = suggestion ? `did you mean "${suggestion}"?` : `valid keys here: ${valid.join(', ')}`

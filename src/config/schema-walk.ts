@@ -32,15 +32,33 @@ export function schemaAt(schema: z.core.$ZodType, path: Path): z.core.$ZodType |
   return undefined
 }
 
-function shapeAt(schema: z.core.$ZodType, path: Path): Record<string, z.ZodType> | undefined {
+/** A discriminated union's member the written value selects (its discriminator's literal matches). */
+function memberFor(def: Def, written: unknown): z.core.$ZodType | undefined {
+  const discriminator = def.discriminator as string | undefined
+  if (!discriminator || !written || typeof written !== 'object') return undefined
+  const value = (written as Record<string, unknown>)[discriminator]
+  return (def.options as z.core.$ZodType[]).find((option) => {
+    const literal = (defOf(option).shape as Record<string, z.core.$ZodType> | undefined)?.[discriminator]
+    return literal && (defOf(literal).values as unknown[] | undefined)?.includes(value)
+  })
+}
+
+function shapeAt(schema: z.core.$ZodType, path: Path, written?: unknown): Record<string, z.ZodType> | undefined {
   const node = schemaAt(schema, path)
-  const def = node && defOf(node)
+  let def = node && defOf(node)
+  if (def?.type === 'union') {
+    const member = memberFor(def, written)
+    def = member && defOf(member)
+  }
   return def?.type === 'object' ? (def.shape as Record<string, z.ZodType>) : undefined
 }
 
-/** The keys an object accepts at a path (empty when the path is not an object). */
-export function keysAt(schema: z.core.$ZodType, path: Path): string[] {
-  return Object.keys(shapeAt(schema, path) ?? {})
+/**
+ * The keys an object accepts at a path (empty when the path is not an object). At a discriminated union
+ * (the kinds of check), the written object says which member's keys apply.
+ */
+export function keysAt(schema: z.core.$ZodType, path: Path, written?: unknown): string[] {
+  return Object.keys(shapeAt(schema, path, written) ?? {})
 }
 
 /** The description given to the key at a path (the last element names the key). */
