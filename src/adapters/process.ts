@@ -1,5 +1,5 @@
 // Running programs on this machine (execa): every child gets separate stdout/stderr, its exit code, and is
-// killed with its process group when the run is interrupted.
+// killed when the run is interrupted (with its whole process group, for commands that start their own).
 import {access, constants} from 'node:fs/promises'
 import path from 'node:path'
 
@@ -12,6 +12,28 @@ export interface ExecOptions {
   input?: string
   /** Aborts the child (SIGTERM, then SIGKILL after a grace period). */
   signal?: AbortSignal
+  /**
+   * Runs the child in its own process group and aborts the whole group: for user-given commands (a shell
+   * script's `sleep`, a test run's workers) whose descendants would otherwise outlive the abort. Only with a
+   * signal: such a child no longer receives the terminal's Ctrl-C, so the caller must abort on interrupt.
+   */
+  killGroup?: boolean
+}
+
+const KILL_GRACE_MS = 2000
+
+/** SIGTERM to every process of the child's group, SIGKILL to what is left after the grace period. */
+function abortGroup(pid: number | undefined): void {
+  if (pid === undefined) return
+  const kill = (signal: NodeJS.Signals) => {
+    try {
+      process.kill(-pid, signal)
+    } catch {
+      // The group is already gone.
+    }
+  }
+  kill('SIGTERM')
+  setTimeout(() => kill('SIGKILL'), KILL_GRACE_MS).unref()
 }
 
 export class CommandNotFound extends Error {
@@ -24,18 +46,23 @@ export class CommandNotFound extends Error {
 export async function execFile(file: string, args: string[], options: ExecOptions): Promise<ToolOutput> {
   const {execa} = await import('execa')
   const started = performance.now()
-  const result = await execa(file, args, {
+  const group = options.killGroup === true && options.signal !== undefined
+  const child = execa(file, args, {
     cwd: options.cwd,
     env: options.env,
     input: options.input,
     stdin: options.input === undefined ? 'ignore' : undefined,
     timeout: options.timeoutMs,
     cancelSignal: options.signal,
-    forceKillAfterDelay: 2000,
+    forceKillAfterDelay: KILL_GRACE_MS,
+    detached: group,
     reject: false,
     stripFinalNewline: false,
     maxBuffer: 512 * 1024 * 1024,
   })
+  const onAbort = () => abortGroup(child.pid)
+  if (group) options.signal!.addEventListener('abort', onAbort, {once: true})
+  const result = await child.finally(() => options.signal?.removeEventListener('abort', onAbort))
   if (result.failed && result.exitCode === undefined) {
     const code = (result.cause as NodeJS.ErrnoException | undefined)?.code
     if (code === 'ENOENT' || code === 'EACCES') throw new CommandNotFound(file)

@@ -5,6 +5,8 @@
 // they are resolved at use time and redacted from every output and record.
 import {z} from 'zod'
 
+import {checksSchema, verifySettingsSchema} from '../verify/schema.js'
+
 const engineSchema = z
   .object({
     /** `unix:///run/docker.sock`, `tcp://host:2376` or `ssh://user@host`. */
@@ -105,23 +107,6 @@ const routeSchema = z.discriminatedUnion('channel', [
     .strict(),
 ])
 
-const verifySchema = z
-  .object({
-    /** Extra API checks after a deploy or rollback, against the first instance (or the load balancer). */
-    endpoints: z.array(z.object({path: z.string().startsWith('/'), expectedStatus: z.number().int().default(200)}).strict()).default([]),
-    errorRate: z
-      .object({
-        threshold: z.number().min(0).max(1).default(0.05),
-        /** A Prometheus server and an instant query returning the error ratio (0..1). */
-        prometheus: z.object({url: z.string(), query: z.string()}).strict().optional(),
-        /** Or a metrics endpoint answering JSON `{"requests": n, "errors": m}`. */
-        metricsPath: z.string().startsWith('/').optional(),
-      })
-      .strict()
-      .prefault({}),
-  })
-  .strict()
-
 const environmentInput = z
   .object({
     strategy: z.enum(['rolling', 'blue-green']).optional(),
@@ -157,7 +142,11 @@ const environmentInput = z
       .prefault({}),
     backup: z.object({required: z.boolean().optional()}).strict().prefault({}),
     blueGreen: z.object({keepBlueHours: z.number().min(0).default(24)}).strict().prefault({}),
-    verify: verifySchema.prefault({}),
+    /** The post-deploy checks (`cicd verify`, and after every deploy and rollback). */
+    checks: checksSchema,
+    /** Exported to command and pytest checks; `${VAR}` references resolved from the process environment. */
+    variables: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'a variable name is a shell name'), z.string()).default({}),
+    verify: verifySettingsSchema.prefault({}),
     /** Images of this many newest verified releases are protected from `cicd cleanup`. */
     keepReleases: z.number().int().min(1).default(3),
   })

@@ -3,7 +3,9 @@
 // Services receive a context, so tests can assemble one from fakes.
 import os from 'node:os'
 
-import type {EnvironmentConfig} from '../config/environments-schema.js'
+import type {AlertsConfig} from '../alerts/schema.js'
+import {routedNotifier} from '../alerts/routed-notifier.js'
+import type {EnvironmentConfig, NotificationRoute} from '../config/environments-schema.js'
 import type {Http} from '../adapters/http.js'
 import type {Pg} from '../adapters/postgres.js'
 import type {PgTools} from '../adapters/pg-tools.js'
@@ -15,6 +17,7 @@ import type {Notifier} from '../notify/notifier.js'
 import {LeaseLock} from '../state/lock.js'
 import {migrateState} from '../state/migrations.js'
 import {StateStore} from '../state/store.js'
+import {checkSecrets} from '../verify/variables.js'
 
 export interface Clock {
   now(): number
@@ -40,6 +43,8 @@ export interface DeployContext {
   clock: Clock
   actor: string
   hostEnv: Record<string, string | undefined>
+  /** The repository the configuration came from: command and pytest checks run there. */
+  projectRoot: string
   close(): Promise<void>
 }
 
@@ -83,7 +88,7 @@ export function environmentSecrets(env: EnvironmentConfig, hostEnv: Record<strin
     [...Object.values(env.services).flatMap((s) => Object.values(s.env)), env.stateDatabase?.url ?? '', env.database?.url ?? ''],
     hostEnv,
   )
-  return [...written, ...referenced].filter(Boolean)
+  return [...written, ...referenced, ...checkSecrets(env, hostEnv)].filter(Boolean)
 }
 
 export function resolveOrExplain(value: string, hostEnv: Record<string, string | undefined>, where: string): string {
@@ -103,6 +108,9 @@ export interface OpenOptions {
   log: (line: string) => void
   clock?: Clock
   actor?: string
+  projectRoot?: string
+  /** The alert routing (the configuration's `alerts`); without it every route whose minimum level is reached gets everything. */
+  alerts?: AlertsConfig
 }
 
 /** Opens the real adapters for an environment; the state database is reached (and migrated) here. */
@@ -136,6 +144,9 @@ export async function openEnvironment(options: OpenOptions): Promise<DeployConte
   const store = new StateStore(db, env.name, redact)
   const namespace = await store.namespace()
   const http = createHttp()
+  const mailer = createMailer()
+  const plainNotifier = (routes: NotificationRoute[]) => createNotifier({routes, http, mailer, redact, hostEnv, warn: (line) => options.log(line)})
+  const notifierFor = (routes: NotificationRoute[]) => (options.alerts ? routedNotifier(routes, options.alerts, plainNotifier) : plainNotifier(routes))
   const engines = await Promise.all(env.engines.map((endpoint) => connectEngine(endpoint)))
   return {
     env,
@@ -147,12 +158,13 @@ export async function openEnvironment(options: OpenOptions): Promise<DeployConte
     http,
     pgTools: createPgTools({binDir: hostEnv.CICD_PG_BIN}),
     appDb: appUrl ? {url: appUrl, connect: () => connectPostgres({url: appUrl, purpose: `application database of ${env.name}`})} : undefined,
-    notifier: createNotifier({routes: env.notifications.routes, http, mailer: createMailer(), redact, hostEnv, warn: (line) => options.log(line)}),
+    notifier: notifierFor(env.notifications.routes),
     redact,
     log: (line) => options.log(redact(line)),
     clock: options.clock ?? systemClock,
     actor: options.actor ?? defaultActor(hostEnv),
     hostEnv,
+    projectRoot: options.projectRoot ?? process.cwd(),
     close: () => db.close(),
   }
 }

@@ -12,7 +12,7 @@ import type {HeldLock} from './lease.js'
 import {executeRollback, type RollbackOutcome} from './rollback-flow.js'
 import {rollOut} from './rollout.js'
 import {imageReference, renderSpec, type ReleaseSpec} from './spec.js'
-import {verifyRelease} from './verify.js'
+import {checkSummaries, describeVerification, verifyRelease} from './verify.js'
 
 export const DEPLOY_STEPS = ['backup', 'migrate', 'roll-out', 'verify', 'finish'] as const
 
@@ -74,7 +74,7 @@ export function describeDeploy(ctx: DeployContext, plan: DeployPlan): string[] {
   } else {
     lines.push(`  3. roll-out start ${instances.length} instance(s) on ports ${instances.map((i) => i.port).join(', ')}, health check all, switch ${ctx.balancer?.description ?? '(no load balancer)'} at once${plan.live ? `; keep release #${plan.live.id} running idle for ${ctx.env.blueGreen.keepBlueHours} h` : ''}`)
   }
-  lines.push(`  4. verify   health checks, endpoints, error rate`, `  5. finish   mark the release verified and live; INFO notification`)
+  lines.push(`  4. verify   ${describeVerification(ctx)}`, `  5. finish   mark the release verified and live; INFO notification`)
   lines.push(`  On failure after step 1: automatic rollback to ${plan.live ? `release #${plan.live.id}` : 'nothing (the new containers are removed)'}, exit 4`)
   return lines
 }
@@ -156,9 +156,9 @@ export async function executeDeploy(ctx: DeployContext, plan: DeployPlan, option
       return {instances: releaseInstances(ctx, release).length}
     })
     await steps.step('verify', async () => {
-      const {problems} = await verifyRelease(ctx, release)
+      const {problems, checks} = await verifyRelease(ctx, release)
       if (problems.length > 0) throw new CicdError(`Verification failed: ${problems.join('; ')}`, {exitCode: ExitCode.deployFailed})
-      return {}
+      return {checks: checkSummaries(checks)}
     })
     await steps.step('finish', async () => {
       await ctx.store.updateRelease(release.id, {status: 'verified'})

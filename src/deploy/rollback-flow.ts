@@ -10,7 +10,7 @@ import {waitHealthy} from './health.js'
 import {containerOf, containersOf, healthUrl, instanceAddress, maxDrainMs, releaseInstances, requireImages, startInstance, stopContainers, stopTimeoutOf, settleAll} from './instances.js'
 import {formatTimings, openSteps, stepTimings} from './journal.js'
 import type {HeldLock} from './lease.js'
-import {verifyRelease} from './verify.js'
+import {checkSummaries, describeVerification, verifyRelease} from './verify.js'
 
 export const ROLLBACK_STEPS = ['alert-and-lock', 'stop-current', 'restore-database', 'deploy-previous', 'verify', 'finish'] as const
 
@@ -105,7 +105,7 @@ export function describeRollback(ctx: DeployContext, plan: RollbackPlan): string
       ? `  3. restore-database stop writes; safety backup of the current data; restore backup #${plan.backup.id} (${new Date(plan.backup.createdAt).toISOString()}, ${plan.backup.sizeBytes} bytes, sha256 ${plan.backup.sha256.slice(0, 12)}…); verify ${plan.backup.tables.length} tables`
       : `  3. restore-database skipped (the database is left as it is)`,
     `  4. deploy-previous  start ${targetInstances.length} instance(s) of ${Object.values(plan.target.spec.services).map((s) => `${s.imageRef} (${s.imageId.slice(7, 19)})`).join(', ')} on ports ${targetInstances.map((i) => i.port).join(', ')} with release #${plan.target.id}'s configuration; wait until healthy`,
-    `  5. verify           health checks${ctx.env.verify.endpoints.length ? `, ${ctx.env.verify.endpoints.length} endpoint(s)` : ''}${ctx.env.verify.errorRate.prometheus || ctx.env.verify.errorRate.metricsPath ? `, error rate under ${ctx.env.verify.errorRate.threshold * 100}%` : ''}`,
+    `  5. verify           ${describeVerification(ctx)}`,
     `  6. finish           mark #${plan.current.id} rolled-back; release the lock; INFO notification; close the incident`,
   ]
 }
@@ -174,9 +174,9 @@ export async function executeRollback(ctx: DeployContext, plan: RollbackPlan, op
     try {
       await steps.step('deploy-previous', () => deployPrevious(ctx, target), {always: attempt > 1})
       await steps.step('verify', async () => {
-        const {problems, errorRate} = await verifyRelease(ctx, target)
+        const {problems, checks} = await verifyRelease(ctx, target)
         if (problems.length > 0) throw new CicdError(`Verification of release #${target.id} failed: ${problems.join('; ')}`, {exitCode: ExitCode.deployFailed})
-        return {errorRate: errorRate ?? null}
+        return {checks: checkSummaries(checks)}
       }, {always: attempt > 1})
       failure = undefined
       break
@@ -206,7 +206,10 @@ export async function executeRollback(ctx: DeployContext, plan: RollbackPlan, op
   }
 
   await steps.step('finish', async () => {
-    await ctx.store.updateRelease(current.id, {status: current.status === 'deploying' ? 'failed' : 'rolled-back', note: `rolled back to #${target.id} by run #${run.id}`})
+    // A failed deploy's release keeps why it failed (the failing checks) beside where it went back to.
+    const failedDeploy = current.status === 'deploying'
+    const back = `rolled back to #${target.id} by run #${run.id}`
+    await ctx.store.updateRelease(current.id, {status: failedDeploy ? 'failed' : 'rolled-back', note: failedDeploy ? `${plan.reason}; ${back}` : back})
     return {}
   })
   const timings = stepTimings(await ctx.store.journalOf(run.id))

@@ -37,9 +37,9 @@ export async function openForCommand(options: OperatorOptions): Promise<OpenedEn
   const {loadConfig, locateProjectRoot} = await import('../config/load.js')
   const root = await locateProjectRoot(options.cwd)
   const {config, file} = await loadConfig({root})
-  const {environments = {}, policy} = config as typeof config & {environments?: EnvironmentsConfig; policy?: PolicyConfig}
+  const {environments = {}, policy, alerts} = config
   const env = selectEnvironment(environments, options.environment, file)
-  const ctx = await (options.open ?? openEnvironment)({env, hostEnv: options.hostEnv, log: options.log})
+  const ctx = await (options.open ?? openEnvironment)({env, hostEnv: options.hostEnv, log: options.log, projectRoot: root, alerts})
   options.cleanup.add(`state database of ${env.name}`, () => ctx.close())
   return {root, env, policy, ctx}
 }

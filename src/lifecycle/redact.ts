@@ -33,14 +33,19 @@ export function createRedactor(secrets: Iterable<string | undefined>): Redactor 
   }
 }
 
-/** Masks every string inside a JSON-like value (for records written to the state database). */
-export function redactDeep<T>(value: T, redact: Redactor): T {
-  if (typeof value === 'string') return redact(value) as T
-  if (Array.isArray(value)) return value.map((item) => redactDeep(item, redact)) as T
+/** Every string inside a JSON-like value passed through `map` (the structure is copied, never changed). */
+export function mapStrings<T>(value: T, map: (text: string) => string): T {
+  if (typeof value === 'string') return map(value) as T
+  if (Array.isArray(value)) return value.map((item) => mapStrings(item, map)) as T
   if (value && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, redactDeep(item, redact)])) as T
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, mapStrings(item, map)])) as T
   }
   return value
+}
+
+/** Masks every string inside a JSON-like value (for records written to the state database). */
+export function redactDeep<T>(value: T, redact: Redactor): T {
+  return mapStrings(value, redact)
 }
 
 /** Replaces `${NAME}` with the variable's value; a missing variable is an error naming it. */

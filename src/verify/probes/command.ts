@@ -12,12 +12,12 @@ import type {Probe, ProbeContext, ProbeResult} from '../types.js'
 const TAIL_LINES = 3
 
 export const commandProbe: Probe<'command'> = async (check, ctx) => {
-  const [program, ...args] = check.command.map((part) => ctx.resolve(part))
+  const [program, ...args] = check.command
   const cwd = await checkDirectory(ctx, check.cwd)
   if (!cwd.ok) return cwd.result
   let output
   try {
-    output = await execFile(program, args, {cwd: cwd.path, env: checkEnvironment(ctx, check.env), signal: ctx.signal})
+    output = await execFile(program, args, {cwd: cwd.path, env: checkEnvironment(ctx, check.env), signal: ctx.signal, killGroup: true})
   } catch (error) {
     if (error instanceof CommandNotFound) return programNotFound(program)
     throw error
@@ -31,11 +31,10 @@ export const commandProbe: Probe<'command'> = async (check, ctx) => {
 
 /**
  * What command and pytest checks see besides the process environment (which execa passes on): the
- * environment's variables, then the check's own, their references resolved.
+ * environment's variables, then the check's own.
  */
 export function checkEnvironment(ctx: ProbeContext, own: Record<string, string>): Record<string, string> {
-  const resolved = Object.fromEntries(Object.entries(own).map(([name, value]) => [name, ctx.resolve(value)]))
-  return {...ctx.variables, ...resolved}
+  return {...ctx.variables, ...own}
 }
 
 /**

@@ -20,8 +20,8 @@ export const errorRateProbe: Probe<'error-rate'> = async (check, ctx) => {
 }
 
 async function queryPrometheus(check: ErrorRateCheck, prometheus: {url: string; query: string}, ctx: ProbeContext): Promise<ProbeResult> {
-  const base = ctx.resolve(prometheus.url).replace(/\/+$/, '')
-  const url = `${base}/api/v1/query?query=${encodeURIComponent(ctx.resolve(prometheus.query))}`
+  const base = prometheus.url.replace(/\/+$/, '')
+  const url = `${base}/api/v1/query?query=${encodeURIComponent(prometheus.query)}`
   const answer = await request(url, {signal: ctx.signal})
   if (answer.status === 0) return {ok: false, evidence: ctx.signal.aborted ? 'Prometheus did not answer before the check was stopped' : unreachable('Prometheus', answer.error, base)}
   const document = parseJson(answer.body) as PrometheusAnswer | undefined
@@ -60,7 +60,7 @@ interface Sums {
 async function scrapeMetrics(check: ErrorRateCheck, metrics: {url: string; total: string; errors: string}, ctx: ProbeContext): Promise<ProbeResult> {
   const total = selector(check, 'total', metrics.total)
   const errors = selector(check, 'errors', metrics.errors)
-  const url = ctx.resolve(metrics.url)
+  const url = metrics.url
   // Ask for the classic text format: some clients answer OpenMetrics or protobuf to a bare request.
   const answer = await request(url, {headers: {accept: 'text/plain;version=0.0.4;q=1,*/*;q=0.1'}, signal: ctx.signal})
   if (answer.status === 0) return {ok: false, evidence: ctx.signal.aborted ? 'the metrics endpoint did not answer before the check was stopped' : unreachable('the metrics endpoint', answer.error, url)}

@@ -8,9 +8,7 @@ import type {Probe} from '../types.js'
 import {describeConnectionFailure} from './tcp.js'
 
 export const httpProbe: Probe<'http'> = async (check, ctx) => {
-  const url = ctx.resolve(check.url)
-  const headers = Object.fromEntries(Object.entries(check.headers).map(([name, value]) => [name, ctx.resolve(value)]))
-  const body = check.body === undefined ? undefined : ctx.resolve(check.body)
+  const {url, headers, body} = check
   const answer = await request(url, {method: check.method, headers, body, signal: ctx.signal})
   if (answer.latencyMs === undefined) return {ok: false, evidence: ctx.signal.aborted ? 'no answer before the check was stopped' : describeNoAnswer(answer.error, url)}
   const latencyMs = answer.latencyMs

@@ -14,7 +14,7 @@ type Bounds = {min?: number; max?: number; equals?: number | string}
 const PURPOSE = 'database of the postgres check'
 
 export const postgresProbe: Probe<'postgres'> = async (check, ctx) => {
-  const url = check.url === undefined ? ctx.databaseUrl : ctx.resolve(check.url)
+  const url = check.url ?? ctx.databaseUrl
   if (!url) {
     return {ok: false, evidence: `no database to query: set url on the check, or environments.${ctx.environment}.database`}
   }

@@ -21,16 +21,16 @@ export const pytestProbe: Probe<'pytest'> = async (check, ctx) => {
   const marker = check.marker ?? check.suite
   const cwd = await checkDirectory(ctx, check.cwd)
   if (!cwd.ok) return cwd.result
-  const program = check.path === undefined ? 'pytest' : resolveProgram(ctx.resolve(check.path), ctx.projectRoot)
+  const program = check.path === undefined ? 'pytest' : resolveProgram(check.path, ctx.projectRoot)
   const reportDir = await mkdtemp(path.join(os.tmpdir(), 'cicd-verify-pytest-'))
   try {
     const junit = path.join(reportDir, JUNIT_FILE)
-    const argv = ['-m', marker, '--junitxml', junit, '-q', '-p', 'no:cacheprovider', ...check.args.map((arg) => ctx.resolve(arg))]
+    const argv = ['-m', marker, '--junitxml', junit, '-q', '-p', 'no:cacheprovider', ...check.args]
     // No bytecode next to the repository's code: a verify run leaves the checkout as it found it.
     const env = {PYTHONDONTWRITEBYTECODE: '1', ...checkEnvironment(ctx, check.env)}
     let output
     try {
-      output = await execFile(program, argv, {cwd: cwd.path, env, signal: ctx.signal})
+      output = await execFile(program, argv, {cwd: cwd.path, env, signal: ctx.signal, killGroup: true})
     } catch (error) {
       if (error instanceof CommandNotFound) return programNotFound(program, 'install pytest, or set path on the check')
       throw error

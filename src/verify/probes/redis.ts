@@ -6,7 +6,7 @@ import {formatMs} from '../run-check.js'
 import type {Probe} from '../types.js'
 
 export const redisProbe: Probe<'redis'> = async (check, ctx) => {
-  const url = ctx.resolve(check.url)
+  const {url} = check
   const redact = createRedactor([stripPassword(url).password])
   const started = performance.now()
   let redis: Redis | undefined

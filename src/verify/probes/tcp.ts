@@ -5,7 +5,7 @@ import net from 'node:net'
 import type {Probe, ProbeResult} from '../types.js'
 
 export const tcpProbe: Probe<'tcp'> = (check, ctx) => {
-  const host = ctx.resolve(check.host)
+  const {host} = check
   const target = `${host}:${check.port}`
   if (ctx.signal.aborted) return Promise.resolve(aborted(target))
   return new Promise<ProbeResult>((resolve) => {

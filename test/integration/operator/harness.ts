@@ -271,7 +271,7 @@ export async function createWorld(options: WorldOptions): Promise<World> {
         lock: {ttlSeconds: options.lockTtlSeconds ?? 5},
         backup: {required: true},
         approval: {approvers: ['alice']},
-        verify: {endpoints: [{path: '/version'}]},
+        checks: [{name: 'version', kind: 'http', url: `http://127.0.0.1:${nginx.port}/version`, retries: 2, retryDelayMs: 200}],
         notifications: {
           routes: [
             {channel: 'slack', webhookUrl: '${TEST_SLACK_URL}'},
