@@ -2,7 +2,7 @@
 // (with a role that must give its password), private redis-servers on loopback ports (one open, one with
 // requirepass, one stopped), real programs, and Debian's pytest on test/fixtures/e2e-repo with a tiny HTTP
 // service standing in for the deployed platform. Everything started here is stopped and removed after.
-import {randomBytes} from 'node:crypto'
+import {randomBytes, randomInt} from 'node:crypto'
 import {access, mkdir, mkdtemp, readdir, readFile, rm} from 'node:fs/promises'
 import http from 'node:http'
 import net from 'node:net'
@@ -11,13 +11,14 @@ import path from 'node:path'
 
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
-import {resolveRefs} from '../../../src/lifecycle/redact.js'
+import {createRedactor, resolveRefs} from '../../../src/lifecycle/redact.js'
 import {commandProbe} from '../../../src/verify/probes/command.js'
+import {PROBES} from '../../../src/verify/probes/index.js'
 import {postgresProbe} from '../../../src/verify/probes/postgres.js'
-import {pytestProbe} from '../../../src/verify/probes/pytest.js'
 import {redisProbe} from '../../../src/verify/probes/redis.js'
-import {checkSchema, type CheckKind, type CheckOf} from '../../../src/verify/schema.js'
-import type {ProbeContext} from '../../../src/verify/types.js'
+import {runCheck} from '../../../src/verify/run-check.js'
+import {checkSchema, type CheckConfig, type CheckKind, type CheckOf} from '../../../src/verify/schema.js'
+import type {CheckResult, ProbeContext} from '../../../src/verify/types.js'
 import {REPO_ROOT} from '../../helpers/cli.js'
 import {startRedis, type RedisServer} from '../../helpers/redis.js'
 import {dbUrl, freePort, PG_URL, requirePostgres, sql} from '../operator/harness.js'
@@ -47,6 +48,14 @@ function context(overrides: Partial<ProbeContext> = {}): ProbeContext {
   }
 }
 
+/**
+ * Runs a check the way `cicd verify` does: the runner resolves its `${VAR}`s with the context's resolver
+ * before the probe sees it, and masks `secrets` in the result.
+ */
+function run(config: CheckConfig, ctx: ProbeContext, secrets: string[] = []): Promise<CheckResult> {
+  return runCheck(config, {probes: PROBES, context: ctx, redact: createRedactor(secrets)})
+}
+
 /** Resolves once `condition` holds, polling; the test's own timeout bounds it. */
 async function eventually(condition: () => Promise<boolean>): Promise<void> {
   while (!(await condition())) await new Promise((resolve) => setTimeout(resolve, 50))
@@ -58,6 +67,27 @@ function pidAlive(pid: number): boolean {
     return true
   } catch {
     return false
+  }
+}
+
+/** The live processes running exactly `argv` (a zombie's command line is empty, so it does not count). */
+async function processesRunning(argv: string[]): Promise<number[]> {
+  const wanted = argv.join('\0') + '\0'
+  const pids = (await readdir('/proc')).filter((entry) => /^\d+$/.test(entry))
+  const commandLines = await Promise.all(pids.map((pid) => readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '')))
+  return pids.filter((_, index) => commandLines[index] === wanted).map(Number)
+}
+
+/** `promise`, or a failure naming `what` once `ms` pass first: a bound far above the expected time. */
+async function within<T>(ms: number, what: string, promise: Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} did not happen within ${ms / 1000} s`)), ms)
+  })
+  try {
+    return await Promise.race([promise, late])
+  } finally {
+    clearTimeout(timer)
   }
 }
 
@@ -104,11 +134,11 @@ describe('postgres probe', () => {
   it('resolves ${VAR} in the url and checks the first value against equals', async () => {
     const ctx = context({variables: {ANALYTICS_DSN: appUrl}})
     const counted = check({kind: 'postgres', url: '${ANALYTICS_DSN}', query: 'select count(*) from bronze_events', value: {equals: 3}})
-    const result = await postgresProbe(counted, ctx)
+    const result = await run(counted, ctx, [appUrl])
     expect(result).toMatchObject({ok: true, measurements: {rows: 1}})
     expect(result.evidence).toMatch(/^1 row, value 3 \(/)
 
-    const wrong = await postgresProbe({...counted, value: {equals: 4}}, ctx)
+    const wrong = await run({...counted, value: {equals: 4}}, ctx, [appUrl])
     expect(wrong).toMatchObject({ok: false, evidence: '1 row, value 3 (expected 4)'})
   })
 
@@ -153,9 +183,10 @@ describe('postgres probe', () => {
   })
 
   it('a refused password is named, and the password never appears', async () => {
-    const right = await postgresProbe(check({kind: 'postgres', url: withPassword('${PG_PASSWORD}')}), context({variables: {PG_PASSWORD: rolePassword}}))
-    expect(right.ok).toBe(true)
+    const right = await run(check({kind: 'postgres', url: withPassword('${PG_PASSWORD}')}), context({variables: {PG_PASSWORD: rolePassword}}), [rolePassword])
+    expect(right).toMatchObject({ok: true, evidence: expect.stringMatching(/^1 row, value 1 \(/)})
 
+    // Straight to the probe, without the runner's masking: the probe itself keeps the password out.
     const wrongPassword = `not-${rolePassword}`
     const refused = await postgresProbe(check({kind: 'postgres', url: withPassword(wrongPassword)}), context())
     expect(refused.ok).toBe(false)
@@ -221,8 +252,8 @@ describe('redis probe', () => {
   })
 
   it('authenticates with a password from a ${VAR} reference', async () => {
-    const result = await redisProbe(check({kind: 'redis', url: `redis://:\${REDIS_PASSWORD}@127.0.0.1:${guarded.port}`}), context({variables: {REDIS_PASSWORD: password}}))
-    expect(result.ok).toBe(true)
+    const result = await run(check({kind: 'redis', url: `redis://:\${REDIS_PASSWORD}@127.0.0.1:${guarded.port}`}), context({variables: {REDIS_PASSWORD: password}}), [password])
+    expect(result).toMatchObject({ok: true, evidence: expect.stringMatching(/^PONG \(\d+ ms\)$/)})
   })
 
   it('a wrong password is an authentication failure that does not show the password', async () => {
@@ -301,7 +332,7 @@ describe('command probe', () => {
     const ctx = context({projectRoot: root, variables: {CICD_ENVIRONMENT: 'staging', DATABASE_URL: 'postgres://app@db/app', SPARK_MASTER: 'local[2]'}})
     process.env.CICD_PROBE_TEST_TOKEN = 'from-the-shell'
     try {
-      const result = await commandProbe(check({kind: 'command', command: [node, '-e', script], cwd: 'jobs', env: {SPARK_MASTER: 'local[1]', TOKEN: '${CICD_PROBE_TEST_TOKEN}'}}), ctx)
+      const result = await run(check({kind: 'command', command: [node, '-e', script], cwd: 'jobs', env: {SPARK_MASTER: 'local[1]', TOKEN: '${CICD_PROBE_TEST_TOKEN}'}}), ctx)
       expect(result.ok).toBe(true)
     } finally {
       delete process.env.CICD_PROBE_TEST_TOKEN
@@ -336,6 +367,23 @@ describe('command probe', () => {
     await expect(running).rejects.toBe(reason)
     expect(pidAlive(pid)).toBe(false)
   })
+
+  it('an abort also kills what the command started, and returns without waiting for it', async () => {
+    // A duration no other process on the machine uses tells this test's grandchild apart.
+    const sleeper = ['sleep', `30.${randomInt(100_000, 1_000_000)}`]
+    const controller = new AbortController()
+    const running = commandProbe(check({kind: 'command', command: ['bash', '-c', `${sleeper.join(' ')} & echo started; wait`]}), context({signal: controller.signal}))
+    try {
+      await eventually(async () => (await processesRunning(sleeper)).length === 1)
+      const reason = new Error('stop')
+      controller.abort(reason)
+      // Killing only bash would orphan the sleep, which holds the output pipe: the probe would wait out its 30 s.
+      await expect(within(10_000, 'the end of the aborted command', running)).rejects.toBe(reason)
+      expect(await processesRunning(sleeper)).toEqual([])
+    } finally {
+      for (const pid of await processesRunning(sleeper)) process.kill(pid, 'SIGKILL')
+    }
+  }, 20_000)
 })
 
 describe('pytest probe', () => {
@@ -372,12 +420,13 @@ describe('pytest probe', () => {
     await new Promise((resolve) => service?.close(resolve))
   })
 
+  // Run through the runner: the e2e checks' ${DEPLOYED_VERSION} is resolved there.
   const e2e = (env: Record<string, string> = {}, extra: Record<string, unknown> = {}) =>
     check({kind: 'pytest', name: 'e2e-tests', suite: 'e2e', cwd: FIXTURE, path: PYTEST, env: {E2E_EXPECT_VERSION: '${DEPLOYED_VERSION}', ...env}, ...extra})
   const ctx = (variables: Record<string, string> = {}) => context({variables: {CICD_ENVIRONMENT: 'staging', SERVICE_URL: serviceUrl, DEPLOYED_VERSION: '2.3.0', ...variables}})
 
   it("runs the suite's marked tests against the environment's variables", async () => {
-    const result = await pytestProbe(e2e(), ctx())
+    const result = await run(e2e(), ctx())
     expect(result.ok).toBe(true)
     expect(result.evidence).toMatch(/^3 passed in \d/)
     expect(result.details).toEqual([])
@@ -385,7 +434,7 @@ describe('pytest probe', () => {
   })
 
   it('a failing e2e test is counted and named with its message', async () => {
-    const result = await pytestProbe(e2e(), ctx({DEPLOYED_VERSION: '2.4.0'}))
+    const result = await run(e2e(), ctx({DEPLOYED_VERSION: '2.4.0'}))
     expect(result.ok).toBe(false)
     expect(result.evidence).toMatch(/^2 passed, 1 failed in \d/)
     expect(result.details).toEqual(['tests/e2e/test_flow.py::test_deployed_version: AssertionError: the service answers version 2.3.0, the deploy rolled out 2.4.0'])
@@ -394,32 +443,32 @@ describe('pytest probe', () => {
 
   it('the integration suite reaches the database named by DATABASE_URL', async () => {
     const integration = check({kind: 'pytest', cwd: FIXTURE, path: PYTEST})
-    const result = await pytestProbe(integration, ctx({DATABASE_URL: PG_URL}))
+    const result = await run(integration, ctx({DATABASE_URL: PG_URL}))
     expect(result.ok).toBe(true)
     expect(result.evidence).toMatch(/^2 passed in \d/)
 
     const closedPort = await freePort()
-    const unreachable = await pytestProbe(integration, ctx({DATABASE_URL: `postgres://app@127.0.0.1:${closedPort}/app`}))
+    const unreachable = await run(integration, ctx({DATABASE_URL: `postgres://app@127.0.0.1:${closedPort}/app`}))
     expect(unreachable.ok).toBe(false)
     expect(unreachable.details).toEqual([expect.stringMatching(/^tests\/integration\/test_services\.py::test_database_answers: ConnectionRefusedError/)])
   })
 
   it('a marker no test carries fails and says so', async () => {
-    const result = await pytestProbe(e2e({}, {marker: 'smoke'}), ctx())
+    const result = await run(e2e({}, {marker: 'smoke'}), ctx())
     expect(result.ok).toBe(false)
     expect(result.evidence).toContain('no test selected by -m smoke')
     expect(await readdir(ownTmp)).toEqual([])
   })
 
   it("pytest's own refusal is the evidence, with what it printed", async () => {
-    const result = await pytestProbe(e2e({}, {args: ['--no-such-flag']}), ctx())
+    const result = await run(e2e({}, {args: ['--no-such-flag']}), ctx())
     expect(result.ok).toBe(false)
     expect(result.evidence).toBe('pytest reported a usage error (exit code 4)')
     expect(result.details).toContain('pytest: error: unrecognized arguments: --no-such-flag')
   })
 
   it('a missing pytest is named', async () => {
-    const result = await pytestProbe(e2e({}, {path: '/nonexistent/bin/pytest'}), ctx())
+    const result = await run(e2e({}, {path: '/nonexistent/bin/pytest'}), ctx())
     expect(result.ok).toBe(false)
     expect(result.evidence).toMatch(/^program not found: \/nonexistent\/bin\/pytest/)
     expect(await readdir(ownTmp)).toEqual([])
