@@ -12,11 +12,8 @@ import {describeNoAnswer} from './http.js'
 type ErrorRateCheck = CheckOf<'error-rate'>
 
 export const errorRateProbe: Probe<'error-rate'> = async (check, ctx) => {
-  if (check.prometheus) return queryPrometheus(check, check.prometheus, ctx)
-  if (check.metrics) return scrapeMetrics(check, check.metrics, ctx)
-  throw new UsageError(`The error-rate check "${check.name}" says neither where to query nor what to scrape.`, [
-    'Give it `prometheus: {url, query}` (a query answering the error ratio) or `metrics: {url, total, errors}` (a metrics endpoint and two selectors).',
-  ])
+  // The schema guarantees exactly one of the two sources.
+  return check.prometheus ? queryPrometheus(check, check.prometheus, ctx) : scrapeMetrics(check, check.metrics!, ctx)
 }
 
 async function queryPrometheus(check: ErrorRateCheck, prometheus: {url: string; query: string}, ctx: ProbeContext): Promise<ProbeResult> {
