@@ -1,10 +1,12 @@
 // The Jenkinsfile generated from the configuration: the same `cicd check` phases a developer runs, in
 // parallel where they only read; the branch policy as `when` conditions; images built and scanned by cicd,
 // then tagged `{registry}/{name}:{build}-{commit}` and pushed; each deploy of the policy, behind an `input`
-// approval where the policy asks for one; post-deploy checks that call `cicd rollback` when they fail; and
+// approval where the policy asks for one; post-deploy checks (`cicd verify`) that call `cicd rollback` when
+// they fail, and the 30-minute watch after a production release; and
 // post actions publishing JUnit, coverage and the HTML report. Pure: the same inputs give the same text.
 import type {PhaseId} from '../checks/types.js'
 import type {EnvironmentsConfig} from '../config/environments-schema.js'
+import {e2eAllowed} from '../verify/select.js'
 import {block, quote, render, type GroovyNode} from './groovy.js'
 import type {JenkinsConfig} from './schema.js'
 import {whenBranches, type PolicyRules} from './when.js'
@@ -89,13 +91,25 @@ function deployStages(input: JenkinsfileInput, environment: string): GroovyNode[
   // production deploy without it.
   const approveFlag = configured?.approval.required || whenApproval !== null ? ' --approve' : ''
   stages.push(stage(`Deploy to ${environment}`, whenDeploy, [block('steps', [sh(`${cicd} deploy --env ${environment} --version "$IMAGE_TAG" --yes${approveFlag} --reason "Jenkins build $BUILD_NUMBER"`)])]))
-  const checks = [`${cicd} status --env ${environment}`, ...input.jenkins.postDeploy.map((command) => command.replaceAll('{env}', environment))]
+  // The environment's own checks (phase 4, and phase 5 where e2e runs) run again as the build's record of them:
+  // the deploy already ran them and rolled back on a failure, so a failure here is a regression since.
+  const verify = configured && configured.checks.length > 0 ? [`${cicd} verify --env ${environment} --suite ${e2eAllowed(configured) ? 'all' : 'integration'}`] : []
+  const checks = [`${cicd} status --env ${environment}`, ...verify, ...input.jenkins.postDeploy.map((command) => command.replaceAll('{env}', environment))]
   stages.push(
     stage(`Post-deploy checks: ${environment}`, whenDeploy, [
       block('steps', checks.map(sh)),
       block('post', [block('failure', [sh(`${cicd} rollback --env ${environment} --yes${approveFlag} --reason "post-deploy checks failed in Jenkins build $BUILD_NUMBER"`)])]),
     ]),
   )
+  // The design's monitoring window after a production release: alerts go out as it runs; problems mark the
+  // build unstable rather than failed, since the release is live and verified by then.
+  if (configured?.approval.required && configured.checks.some((check) => check.suite === 'integration')) {
+    stages.push(
+      stage(`Monitor ${environment}`, whenDeploy, [
+        block('steps', [block(`catchError(buildResult: 'UNSTABLE', stageResult: 'UNSTABLE')`, [sh(`${cicd} verify --env ${environment} --watch 30m`)])]),
+      ]),
+    )
+  }
   return stages
 }
 

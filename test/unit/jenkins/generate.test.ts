@@ -99,6 +99,19 @@ describe('generateJenkinsfile from a configured policy and environments', () => 
     expect(timeout.statements[0]).toContain("submitter: 'alice,bob'")
   })
 
+  it("runs the environment's checks after each deploy (e2e only where it runs) and watches production for 30 minutes", () => {
+    const checks = [{name: 'api', kind: 'http', url: 'http://api/health'}, {name: 'flow', kind: 'pytest', suite: 'e2e'}]
+    const all = stages(parseJenkinsfile(generateJenkinsfile(input({environments: {staging: {checks}, production: {checks}}}))))
+    expect(stepsOf(all.get('Post-deploy checks: staging')!).statements).toContain("sh 'npx --no-install cicd verify --env staging --suite all'")
+    expect(stepsOf(all.get('Post-deploy checks: production')!).statements).toContain("sh 'npx --no-install cicd verify --env production --suite integration'")
+    const names = [...all.keys()]
+    expect(names.indexOf('Monitor production')).toBe(names.indexOf('Post-deploy checks: production') + 1)
+    const monitor = stepsOf(all.get('Monitor production')!).blocks[0]
+    expect(monitor.head).toBe("catchError(buildResult: 'UNSTABLE', stageResult: 'UNSTABLE')")
+    expect(monitor.statements).toEqual(["sh 'npx --no-install cicd verify --env production --watch 30m'"])
+    expect(all.has('Monitor staging')).toBe(false)
+  })
+
   it('excludes an earlier rule that shadows a later one, and a fallback that builds', () => {
     const text = generateJenkinsfile(
       input({
