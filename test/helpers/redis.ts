@@ -2,25 +2,15 @@
 // a missing server fails the test with the provisioning script to run.
 import {spawn} from 'node:child_process'
 import {mkdtemp, rm} from 'node:fs/promises'
-import net from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
+
+import {freePort} from './ports.js'
 
 export interface RedisServer {
   url: string
   port: number
   stop(): Promise<void>
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer()
-    server.listen(0, '127.0.0.1', () => {
-      const {port} = server.address() as net.AddressInfo
-      server.close(() => resolve(port))
-    })
-    server.on('error', reject)
-  })
 }
 
 export async function startRedis(options: {password?: string} = {}): Promise<RedisServer> {

@@ -16,6 +16,9 @@ import {SMTPServer} from 'smtp-server'
 import {REPO_ROOT, startCli, type CliOptions, type CliResult} from '../../helpers/cli.js'
 import {createTempRepo, type TempRepo} from '../../helpers/repo.js'
 import {testDockerHost} from '../../helpers/docker.js'
+import {freePort} from '../../helpers/ports.js'
+
+export {freePort}
 
 /**
  * The CLI as users run it (bin/run.js). CICD_TEST_CLI may name another build of the same sources, so a
@@ -34,17 +37,6 @@ export async function operatorCli(args: string[], options: CliOptions): Promise<
 
 export const PG_URL = process.env.CICD_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:55432/postgres'
 export const SERVICE_IMAGE = 'cicd-test/http-service'
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer()
-    server.listen(0, '127.0.0.1', () => {
-      const {port} = server.address() as net.AddressInfo
-      server.close(() => resolve(port))
-    })
-    server.on('error', reject)
-  })
-}
 
 /** A base port with `count` free ports after it, and again at +100 (the second slot). */
 export async function freePortRange(count: number): Promise<number> {
