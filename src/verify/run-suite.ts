@@ -41,7 +41,8 @@ export function reportLines(report: VerifyReport): string[] {
   const width = Math.max(...report.checks.map((c) => c.name.length))
   for (const check of report.checks) {
     lines.push(`  ${check.ok ? 'ok  ' : 'FAIL'} ${check.name.padEnd(width)}  ${check.kind.padEnd(10)} ${formatMs(check.durationMs).padStart(7)}  ${check.evidence}`)
-    for (const detail of check.details) lines.push(`         ${detail}`)
+    // Details explain a failure; a passing check's (one line per container, say) stay in --json.
+    if (!check.ok) for (const detail of check.details) lines.push(`         ${detail}`)
   }
   for (const note of report.notes) lines.push(`  note: ${note}`)
   return lines

@@ -80,6 +80,15 @@ describe('cicd verify on a deployed staging', () => {
     expect(evidence['pipeline-flow']).toMatch(/3 passed/)
     for (const secret of secrets()) expect(result.stdout + result.stderr).not.toContain(secret)
 
+    // For a person: a verdict line, then one line per check with its kind, duration and evidence.
+    const human = await run(['verify', '--env', 'staging'])
+    expect(human.exitCode, human.stderr).toBe(0)
+    const lines = human.stdout.trimEnd().split('\n')
+    expect(lines[0]).toMatch(/^Verify staging \(integration\): 9 of 9 checks passed in \d/)
+    expect(lines.slice(1).map((line) => line.split(/\s+/).slice(1, 4))).toEqual(
+      report.checks.filter((c) => c.name !== 'pipeline-flow').map((c) => ['ok', c.name, c.kind]),
+    )
+
     // The deploy's verify step ran the same checks (integration and, on staging, e2e) and journaled them.
     const [journal] = await sql<{detail: {checks: {name: string; ok: boolean}[]}}>(world.stateUrl, `select detail from cicd.journal where step = 'verify' and event = 'finished' order by id limit 1`)
     expect(journal.detail.checks.map((c) => c.name).sort()).toEqual(report.checks.map((c) => c.name).sort())
