@@ -20,6 +20,8 @@ export interface GitRepository {
   shallowCommits(): Promise<Set<string>>
   /** The commit a sha or ref names, peeling tags; undefined when the repository does not hold it. */
   commitOf(rev: string): Promise<string | undefined>
+  /** The tree a commit records (its content, every file included). */
+  treeOf(commit: string): Promise<string>
   /** HEAD's commit, undefined on an unborn branch. */
   head(): Promise<string | undefined>
   /** The branch HEAD is on, undefined when detached. */
@@ -98,6 +100,7 @@ export function openGitRepository(cwd: string): GitRepository {
         return undefined
       }
     },
+    treeOf: async (commit) => (await raw(['rev-parse', '--verify', '--end-of-options', `${commit}^{tree}`])).trim(),
     head: async () => {
       try {
         return (await raw(['rev-parse', '--verify', '--quiet', 'HEAD^{commit}'])).trim() || undefined

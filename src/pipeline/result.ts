@@ -54,4 +54,6 @@ export interface RunResult {
   gates?: GateResult[]
   /** Where this run's report folder is (.cicd/reports/<run-id>). */
   reportDir?: string
+  /** Whether the result cache answered and stored (off with --no-cache or cache.enabled = false). */
+  resultCache?: 'on' | 'off'
 }

@@ -196,6 +196,7 @@ export async function runCheck(options: CheckOptions): Promise<RunResult> {
     startedAt,
     phases: phaseResults,
     gates,
+    resultCache: cache.enabled ? 'on' : 'off',
   }
   if (options.writeReport ?? true) result.reportDir = await writeRunReport(result, config, coverageXml, root)
   return result

@@ -11,6 +11,7 @@ import type {Finding, PhaseId} from '../checks/types.js'
 import {ExitCode, UsageError} from '../errors.js'
 import {destinationOf, formatRefLine, isZeroSha, parseRefLines, type RefUpdate} from '../hooks/ref-lines.js'
 import {parseSkip} from '../hooks/skip.js'
+import type {VerdictKey, VerdictStore} from '../hooks/verdicts.js'
 import type {CleanupStack} from '../lifecycle/cleanup.js'
 import type {RunResult} from '../pipeline/result.js'
 import {fallbackPolicy, resolveBranchPolicy, type BranchPolicy} from '../policy/branch-policy.js'
@@ -43,6 +44,11 @@ export interface HookRunOptions {
   tempDir: string
   /** How the user runs cicd, for the line that reproduces a failure. */
   bin: string
+  /** Content already passed (the verdict cache); without it every push is checked. */
+  verdicts?: VerdictStore
+  /** The fast path: a ref that would need checking throws VerdictMiss instead (before any worktree exists). */
+  onlyKnownVerdicts?: boolean
+  cicdVersion: string
   cleanup: CleanupStack
   terminal: Terminal
 }
@@ -64,6 +70,13 @@ export interface RefVerdict {
 export interface HookRunResult {
   exitCode: number
   refs: RefVerdict[]
+}
+
+/** The fast path met a ref it cannot answer from the verdict cache: the full command takes over. */
+export class VerdictMiss extends Error {
+  constructor() {
+    super('not in the verdict cache')
+  }
 }
 
 const MAX_FINDINGS_SHOWN = 20
@@ -107,12 +120,13 @@ async function pushRange(git: GitRepository, update: RefUpdate, remote: string):
       `${remote}'s ${update.remoteRef} is at ${short(update.remoteSha)}, which this repository does not have (git fetch ${remote} brings it): checking the commits on no remote-tracking ref`,
     )
   }
-  const commits = await git.newCommits(tip)
-  if ((await git.remoteTrackingRefs()).length === 0) {
+  // Independent questions, asked at once: a hook's time is mostly waiting for git.
+  const [commits, trackingRefs, shallow] = await Promise.all([git.newCommits(tip), git.remoteTrackingRefs(), git.isShallow()])
+  if (trackingRefs.length === 0) {
     notes.push(`no remote-tracking refs here (a first push, or never fetched): checking the whole tree`)
     return {tip, commits, changed: undefined, notes}
   }
-  if (commits.length > 0 && (await git.isShallow())) {
+  if (commits.length > 0 && shallow) {
     const boundary = await git.shallowCommits()
     if (commits.some((commit) => boundary.has(commit))) {
       notes.push('shallow clone: history before the clone is missing, so what changed is unknown; checking the whole tree (git fetch --unshallow checks only the change)')
@@ -197,7 +211,7 @@ export async function runPrePush(options: HookRunOptions): Promise<HookRunResult
         verdicts.push({update, status: 'unchecked', reason: 'deleted'})
         continue
       }
-      const range = await pushRange(git, update, options.remote)
+      const [range, tree] = await Promise.all([pushRange(git, update, options.remote), git.treeOf(update.localSha).catch(() => undefined)])
       terminal.error(`  ${color.bold('●')} ${describeRef(update, range)}`)
       for (const note of range.notes) terminal.error(`    note: ${note}`)
       if (range.commits.length === 0) {
@@ -205,7 +219,18 @@ export async function runPrePush(options: HookRunOptions): Promise<HookRunResult
         verdicts.push({update, status: 'unchecked', reason: 'nothing new'})
         continue
       }
-      verdicts.push(await checkRef(options, update, range, await materialise(range.tip), skip.checks))
+      // The same tree to the same destination with the same scope: the policy and the files checked are the same.
+      const key: VerdictKey = {tree: tree ?? (await git.treeOf(range.tip)), destination: update.remoteRef, files: range.changed, skip: skip.checks, cicdVersion: options.cicdVersion}
+      const passedAt = await options.verdicts?.passedAt(key)
+      if (passedAt) {
+        terminal.error(`    ${color.green('passed')}: this exact content (tree ${short(key.tree)}) passed at ${passedAt} with the same tools and settings; not checked again`)
+        verdicts.push({update, status: 'passed', reason: 'already passed', commits: range.commits.length})
+        continue
+      }
+      if (options.onlyKnownVerdicts) throw new VerdictMiss()
+      const verdict = await checkRef(options, update, range, await materialise(range.tip), skip.checks)
+      if (verdict.status === 'passed' && verdict.result) await options.verdicts?.remember(key, verdict.result)
+      verdicts.push(verdict)
     }
   } finally {
     for (const release of releases) await release()

@@ -1,10 +1,13 @@
 import os from 'node:os'
+import path from 'node:path'
 
 import {Args} from '@oclif/core'
 
 import {openGitRepository} from '../../adapters/git.js'
 import {BaseCommand, ExitWithCode} from '../../base-command.js'
 import {EXIT_CODES_HELP} from '../../errors.js'
+import {hookInput} from '../../hooks/stdin.js'
+import {fileVerdictStore} from '../../hooks/verdicts.js'
 import {runPrePush} from '../../services/hook-run.js'
 import {loadPolicy} from '../../services/policy.js'
 
@@ -26,15 +29,18 @@ ${EXIT_CODES_HELP}`
 
   public async run(): Promise<void> {
     const {args} = await this.parse(HooksRun)
-    const {runCheck} = await import('../../services/check.js')
+    const git = openGitRepository(process.cwd())
+    const [input, commonDir] = await Promise.all([hookInput(), git.commonDir().catch(() => undefined)])
     const result = await runPrePush({
-      git: openGitRepository(process.cwd()),
+      git,
       remote: args.remote,
       url: args.url ?? args.remote,
-      input: process.stdin.isTTY ? undefined : await readStdin(),
+      input,
       skipEnv: process.env.CICD_SKIP,
       // No report folder: the hook may check the user's own working tree, which it must not write to.
       check: async (options) => {
+        // Loaded only when something is checked: a push of content that already passed never needs it.
+        const {runCheck} = await import('../../services/check.js')
         const result = await runCheck({...options, cicdVersion: this.config.version, writeReport: false})
         const {recordCheckRun} = await import('../../ledger/record.js')
         await recordCheckRun(result, 'hook', {warn: (line) => this.terminal.error(line)})
@@ -43,15 +49,12 @@ ${EXIT_CODES_HELP}`
       loadPolicy,
       tempDir: os.tmpdir(),
       bin: this.config.bin,
+      // Outside a repository there is nothing to remember; runPrePush says what is wrong.
+      verdicts: commonDir === undefined ? undefined : fileVerdictStore(path.join(commonDir, 'cicd', 'verdicts')),
+      cicdVersion: this.config.version,
       cleanup: this.cleanup,
       terminal: this.terminal,
     })
     if (result.exitCode !== 0) throw new ExitWithCode(result.exitCode)
   }
-}
-
-async function readStdin(): Promise<string> {
-  const chunks: Buffer[] = []
-  for await (const chunk of process.stdin) chunks.push(chunk as Buffer)
-  return Buffer.concat(chunks).toString('utf8')
 }

@@ -1,5 +1,5 @@
 // git push running the installed hook, with real repositories, a bare remote and the real checks.
-import {existsSync} from 'node:fs'
+import {existsSync, utimesSync, writeFileSync} from 'node:fs'
 import path from 'node:path'
 
 import {afterEach, describe, expect, it} from 'vitest'
@@ -137,6 +137,46 @@ describe('the pre-push hook checks exactly what is pushed', () => {
     expect(noVerify.status).toBe(0)
     expect(noVerify.stderr).not.toContain('cicd pre-push')
     expect(await repository.remoteHas('refs/heads/feature/skip')).toBe(true)
+  })
+
+  it('does not check again content that already passed, until a tool changes', async () => {
+    const repository = await repo()
+    // flake8 through a wrapper first on PATH, so the test can change "the tool" without touching /usr/bin.
+    const wrapper = path.join(repository.bin, 'flake8')
+    writeFileSync(wrapper, '#!/bin/sh\nexec /usr/bin/flake8 "$@"\n', {mode: 0o755})
+    await repository.git(['checkout', '-q', '-b', 'feature/again'])
+    repository.write('pkg/other.py', 'OTHER = 1\n')
+    await repository.commitAll('clean change')
+    const pushAndDelete = async () => {
+      const push = await repository.push(['origin', 'feature/again'])
+      await repository.git(['push', '-q', '--no-verify', 'origin', ':feature/again'])
+      return push
+    }
+
+    const first = await pushAndDelete()
+    expect(first.status, first.stderr).toBe(0)
+    expect(first.stderr).toContain('1 changed Python file')
+
+    const second = await pushAndDelete()
+    expect(second.status, second.stderr).toBe(0)
+    expect(second.stderr).toMatch(/passed: this exact content \(tree [0-9a-f]{10}\) passed at \S+ with the same tools and settings; not checked again/)
+    expect(second.stderr).not.toContain('1 changed Python file')
+
+    // Another flake8 (here: the same file, modified): the verdict no longer holds.
+    const later = new Date(Date.now() + 60_000)
+    utimesSync(wrapper, later, later)
+    const third = await pushAndDelete()
+    expect(third.status, third.stderr).toBe(0)
+    expect(third.stderr).toContain('1 changed Python file')
+
+    // Content that fails is never remembered: it is checked, and blocked, every time.
+    repository.write('pkg/bad.py', 'import sys\n')
+    await repository.commitAll('lint error')
+    for (let attempt = 0; attempt < 2; attempt++) {
+      const blocked = await repository.push(['origin', 'feature/again'])
+      expect(blocked.status).not.toBe(0)
+      expect(blocked.stderr).toContain('F401')
+    }
   })
 
   it('checks a push from a linked worktree in its own temporary tree, leaving both worktrees alone', async () => {

@@ -61,6 +61,8 @@ export function fakeGit(state: FakeGitState = {}) {
     isShallow: async () => (state.shallow ?? []).length > 0,
     shallowCommits: async () => new Set(state.shallow ?? []),
     commitOf: async (rev) => (known.has(rev) ? rev : undefined),
+    // A commit's tree, for the verdict cache: distinct per commit, as git's would be.
+    treeOf: async (commit) => `tree-of-${commit}`,
     head: async () => state.head,
     currentBranch: async () => undefined,
     isClean: async () => state.clean ?? false,

@@ -4,7 +4,8 @@ import type {Finding} from '../../../src/checks/types.js'
 import {CleanupStack} from '../../../src/lifecycle/cleanup.js'
 import type {RunResult} from '../../../src/pipeline/result.js'
 import {policySchema, type PolicyConfig} from '../../../src/policy/schema.js'
-import {runPrePush, type HookCheckOptions} from '../../../src/services/hook-run.js'
+import type {VerdictKey, VerdictStore} from '../../../src/hooks/verdicts.js'
+import {runPrePush, VerdictMiss, type HookCheckOptions} from '../../../src/services/hook-run.js'
 import {fakeGit, recordingTerminal, type FakeGitState} from './fakes.js'
 
 const ZERO = '0'.repeat(40)
@@ -33,7 +34,25 @@ function runResult(findings: Finding[] = []): RunResult {
 
 const F401: Finding = {tool: 'flake8', rule: 'F401', severity: 'error', file: 'pkg/a.py', line: 1, column: 1, message: "'os' imported but unused"}
 
-function setup(state: FakeGitState, options: {input?: string; skipEnv?: string; policy?: PolicyConfig; results?: RunResult[]} = {}) {
+/** A verdict store in memory: what was remembered, and what it answers. */
+function memoryVerdicts() {
+  const passed = new Map<string, string>()
+  const remembered: VerdictKey[] = []
+  const store: VerdictStore = {
+    passedAt: async (key) => passed.get(JSON.stringify(key)),
+    remember: async (key) => {
+      remembered.push(key)
+      passed.set(JSON.stringify(key), '2026-11-26T12:00:00.000Z')
+      return true
+    },
+  }
+  return {store, remembered}
+}
+
+function setup(
+  state: FakeGitState,
+  options: {input?: string; skipEnv?: string; policy?: PolicyConfig; results?: RunResult[]; verdicts?: VerdictStore; onlyKnownVerdicts?: boolean} = {},
+) {
   const git = fakeGit({remoteRefs: ['refs/remotes/origin/main'], ...state})
   const checks: HookCheckOptions[] = []
   const results = [...(options.results ?? [])]
@@ -55,6 +74,9 @@ function setup(state: FakeGitState, options: {input?: string; skipEnv?: string; 
       bin: 'cicd',
       cleanup,
       terminal: out.terminal,
+      cicdVersion: '0.0.0-test',
+      verdicts: options.verdicts,
+      onlyKnownVerdicts: options.onlyKnownVerdicts,
     })
   return {git, checks, out, cleanup, run}
 }
@@ -146,6 +168,40 @@ describe('runPrePush: what is checked', () => {
     await run()
     expect(checks).toHaveLength(2)
     expect(git.calls).toEqual([`add ${A}`, 'remove'])
+  })
+})
+
+describe('runPrePush: content that already passed', () => {
+  const input = `refs/heads/feature/x ${A} refs/heads/feature/x ${ZERO}\n`
+  const state = {commits: [A], newCommits: {[A]: [A]}, touched: {[A]: ['pkg/a.py']}}
+
+  it('remembers a pass under its tree, destination and files, and answers the same push again without checking', async () => {
+    const verdicts = memoryVerdicts()
+    const first = setup(state, {input, verdicts: verdicts.store})
+    expect((await first.run()).exitCode).toBe(0)
+    expect(verdicts.remembered).toEqual([{tree: `tree-of-${A}`, destination: 'refs/heads/feature/x', files: ['pkg/a.py'], skip: [], cicdVersion: '0.0.0-test'}])
+
+    const again = setup(state, {input, verdicts: verdicts.store})
+    const result = await again.run()
+    expect(result.exitCode).toBe(0)
+    expect(result.refs[0]).toMatchObject({status: 'passed', reason: 'already passed'})
+    expect(again.checks).toHaveLength(0)
+    expect(again.git.calls).toEqual([])
+    expect(again.out.text()).toContain('passed at 2026-11-26T12:00:00.000Z with the same tools and settings; not checked again')
+  })
+
+  it('never remembers a failure', async () => {
+    const verdicts = memoryVerdicts()
+    const {run} = setup(state, {input, verdicts: verdicts.store, results: [runResult([F401])]})
+    expect((await run()).exitCode).toBe(1)
+    expect(verdicts.remembered).toEqual([])
+  })
+
+  it('on the fast path, stops at a ref it cannot answer, before any worktree or check', async () => {
+    const {git, checks, run} = setup(state, {input, verdicts: memoryVerdicts().store, onlyKnownVerdicts: true})
+    await expect(run()).rejects.toBeInstanceOf(VerdictMiss)
+    expect(git.calls).toEqual([])
+    expect(checks).toHaveLength(0)
   })
 })
 
@@ -277,6 +333,7 @@ describe('runPrePush: bad input', () => {
           throw new Error('tool crashed')
         },
         loadPolicy: async () => undefined,
+        cicdVersion: '0.0.0-test',
         tempDir: '/tmp',
         bin: 'cicd',
         cleanup,
