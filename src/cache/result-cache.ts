@@ -307,7 +307,11 @@ async function planPylint(input: PylintInput, context: PylintContext): Promise<P
     input.scope.configFiles.filter((file) => contents.get(file)).map((file) => readFile(path.join(context.root, file), 'utf8').catch(() => '')),
   )
   const settingsArgs = (input.scope.settings as {args?: string[]} | undefined)?.args ?? []
-  if (graph.ambiguous.length > 0 || customisesEvaluation(configTexts, settingsArgs)) {
+  // One run over every file also when the cache knows none of them (a first run): the split would parse every
+  // module twice (its per-file run and the cross-module run); one run parses each once, and its messages are
+  // filed per file all the same.
+  const cold = lookup.misses.length === input.checked.length
+  if (cold || graph.ambiguous.length > 0 || customisesEvaluation(configTexts, settingsArgs)) {
     const checked = new Set(input.checked)
     const missed = new Set(lookup.misses)
     return {
