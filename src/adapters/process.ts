@@ -63,6 +63,8 @@ export async function execFile(file: string, args: string[], options: ExecOption
   const onAbort = () => abortGroup(child.pid)
   if (group) options.signal!.addEventListener('abort', onAbort, {once: true})
   const result = await child.finally(() => options.signal?.removeEventListener('abort', onAbort))
+  // execa's own timeout ends the leader only.
+  if (group && result.timedOut) abortGroup(child.pid)
   if (result.failed && result.exitCode === undefined) {
     const code = (result.cause as NodeJS.ErrnoException | undefined)?.code
     if (code === 'ENOENT' || code === 'EACCES') throw new CommandNotFound(file)

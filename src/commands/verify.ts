@@ -5,8 +5,10 @@ import {EXIT_CODES_HELP, ExitCode, UsageError} from '../errors.js'
 import {operatorFlags} from '../flags/operator.js'
 import {parseDuration} from '../lifecycle/duration.js'
 import {verify} from '../services/verify.js'
-import {formatMs} from '../verify/run-check.js'
+import {formatMs, sleepUnlessAborted} from '../verify/run-check.js'
 import {reportLines} from '../verify/run-suite.js'
+
+const IN_FLIGHT_GRACE_MS = 3000
 
 export default class Verify extends BaseCommand<typeof Verify> {
   static override summary = "Run an environment's post-deploy checks: the integration suite (phase 4) and the e2e suite (phase 5)."
@@ -34,10 +36,15 @@ ${EXIT_CODES_HELP}`
     if (flags.interval && !flags.watch) throw new UsageError('--interval only applies to a watch', ['Add --watch 30m, or drop --interval'])
     const windowMs = flags.watch ? parseDuration(flags.watch, '--watch', ['s', 'm', 'h']) : undefined
     const intervalMs = flags.interval ? parseDuration(flags.interval, '--interval', ['s', 'm', 'h']) : undefined
-    // Ctrl-C aborts the checks in flight, so their processes and connections end with the run.
+    // Ctrl-C aborts the checks in flight and gives them a moment to end their processes and connections and
+    // remove their temporary files before the process exits.
     const abort = new AbortController()
-    this.cleanup.add('checks in flight', () => abort.abort())
-    const outcome = await verify({
+    let inFlight: Promise<unknown> = Promise.resolve()
+    this.cleanup.add('checks in flight', async () => {
+      abort.abort()
+      await Promise.race([inFlight, sleepUnlessAborted(IN_FLIGHT_GRACE_MS)])
+    })
+    const running = verify({
       cwd: flags.cwd,
       environment: flags.env,
       suite: flags.suite as 'integration' | 'e2e' | 'all',
@@ -57,6 +64,8 @@ ${EXIT_CODES_HELP}`
         },
       },
     })
+    inFlight = running.catch(() => undefined)
+    const outcome = await running
     if (!outcome.watch) {
       if (flags.json) this.terminal.out(JSON.stringify(outcome.report, null, 2))
       else for (const line of reportLines(outcome.report)) this.terminal.out(line)

@@ -45,6 +45,8 @@ export interface DeployContext {
   hostEnv: Record<string, string | undefined>
   /** The repository the configuration came from: command and pytest checks run there. */
   projectRoot: string
+  /** Aborted on Ctrl-C or SIGTERM: checks in flight stop (their processes with them). */
+  signal?: AbortSignal
   close(): Promise<void>
 }
 
@@ -111,6 +113,7 @@ export interface OpenOptions {
   projectRoot?: string
   /** The alert routing (the configuration's `alerts`); without it every route whose minimum level is reached gets everything. */
   alerts?: AlertsConfig
+  signal?: AbortSignal
 }
 
 /** Opens the real adapters for an environment; the state database is reached (and migrated) here. */
@@ -165,6 +168,7 @@ export async function openEnvironment(options: OpenOptions): Promise<DeployConte
     actor: options.actor ?? defaultActor(hostEnv),
     hostEnv,
     projectRoot: options.projectRoot ?? process.cwd(),
+    signal: options.signal,
     close: () => db.close(),
   }
 }

@@ -12,7 +12,7 @@ import type {HeldLock} from './lease.js'
 import {executeRollback, type RollbackOutcome} from './rollback-flow.js'
 import {rollOut} from './rollout.js'
 import {imageReference, renderSpec, type ReleaseSpec} from './spec.js'
-import {checkSummaries, describeVerification, verifyRelease} from './verify.js'
+import {checkSummaries, describeVerification, requireCheckReferences, verifyRelease} from './verify.js'
 
 export const DEPLOY_STEPS = ['backup', 'migrate', 'roll-out', 'verify', 'finish'] as const
 
@@ -56,6 +56,7 @@ export async function planDeploy(ctx: DeployContext, version: string): Promise<D
   if (ctx.env.migrations && !ctx.env.services[ctx.env.migrations.service]) {
     throw new UsageError(`migrations.service "${ctx.env.migrations.service}" is not a service of ${ctx.env.name}`)
   }
+  requireCheckReferences(ctx, 'deploy')
   const live = await ctx.store.liveRelease()
   return {environment: ctx.env.name, version, spec: renderSpec(ctx.env, imageIds, version), slot: live ? 1 - live.slot : 0, live, backup, migrate: Boolean(ctx.env.migrations)}
 }
@@ -74,7 +75,7 @@ export function describeDeploy(ctx: DeployContext, plan: DeployPlan): string[] {
   } else {
     lines.push(`  3. roll-out start ${instances.length} instance(s) on ports ${instances.map((i) => i.port).join(', ')}, health check all, switch ${ctx.balancer?.description ?? '(no load balancer)'} at once${plan.live ? `; keep release #${plan.live.id} running idle for ${ctx.env.blueGreen.keepBlueHours} h` : ''}`)
   }
-  lines.push(`  4. verify   ${describeVerification(ctx)}`, `  5. finish   mark the release verified and live; INFO notification`)
+  lines.push(`  4. verify   ${describeVerification(ctx, 'deploy')}`, `  5. finish   mark the release verified and live; INFO notification`)
   lines.push(`  On failure after step 1: automatic rollback to ${plan.live ? `release #${plan.live.id}` : 'nothing (the new containers are removed)'}, exit 4`)
   return lines
 }
@@ -156,7 +157,7 @@ export async function executeDeploy(ctx: DeployContext, plan: DeployPlan, option
       return {instances: releaseInstances(ctx, release).length}
     })
     await steps.step('verify', async () => {
-      const {problems, checks} = await verifyRelease(ctx, release)
+      const {problems, checks} = await verifyRelease(ctx, release, 'deploy')
       if (problems.length > 0) throw new CicdError(`Verification failed: ${problems.join('; ')}`, {exitCode: ExitCode.deployFailed})
       return {checks: checkSummaries(checks)}
     })

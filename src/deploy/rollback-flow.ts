@@ -10,7 +10,7 @@ import {waitHealthy} from './health.js'
 import {containerOf, containersOf, healthUrl, instanceAddress, maxDrainMs, releaseInstances, requireImages, startInstance, stopContainers, stopTimeoutOf, settleAll} from './instances.js'
 import {formatTimings, openSteps, stepTimings} from './journal.js'
 import type {HeldLock} from './lease.js'
-import {checkSummaries, describeVerification, verifyRelease} from './verify.js'
+import {checkSummaries, describeVerification, requireCheckReferences, verifyRelease} from './verify.js'
 
 export const ROLLBACK_STEPS = ['alert-and-lock', 'stop-current', 'restore-database', 'deploy-previous', 'verify', 'finish'] as const
 
@@ -51,6 +51,7 @@ export async function planRollback(
     }
   }
   await requireImages(ctx, target.spec, `release #${target.id} (${target.version})`)
+  requireCheckReferences(ctx, 'rollback')
   let backup: Backup | undefined
   if (options.dbRestore && ctx.env.database) {
     backup = await backupForRollback(ctx, target)
@@ -105,7 +106,7 @@ export function describeRollback(ctx: DeployContext, plan: RollbackPlan): string
       ? `  3. restore-database stop writes; safety backup of the current data; restore backup #${plan.backup.id} (${new Date(plan.backup.createdAt).toISOString()}, ${plan.backup.sizeBytes} bytes, sha256 ${plan.backup.sha256.slice(0, 12)}…); verify ${plan.backup.tables.length} tables`
       : `  3. restore-database skipped (the database is left as it is)`,
     `  4. deploy-previous  start ${targetInstances.length} instance(s) of ${Object.values(plan.target.spec.services).map((s) => `${s.imageRef} (${s.imageId.slice(7, 19)})`).join(', ')} on ports ${targetInstances.map((i) => i.port).join(', ')} with release #${plan.target.id}'s configuration; wait until healthy`,
-    `  5. verify           ${describeVerification(ctx)}`,
+    `  5. verify           ${describeVerification(ctx, 'rollback')}`,
     `  6. finish           mark #${plan.current.id} rolled-back; release the lock; INFO notification; close the incident`,
   ]
 }
@@ -174,7 +175,7 @@ export async function executeRollback(ctx: DeployContext, plan: RollbackPlan, op
     try {
       await steps.step('deploy-previous', () => deployPrevious(ctx, target), {always: attempt > 1})
       await steps.step('verify', async () => {
-        const {problems, checks} = await verifyRelease(ctx, target)
+        const {problems, checks} = await verifyRelease(ctx, target, 'rollback')
         if (problems.length > 0) throw new CicdError(`Verification of release #${target.id} failed: ${problems.join('; ')}`, {exitCode: ExitCode.deployFailed})
         return {checks: checkSummaries(checks)}
       }, {always: attempt > 1})

@@ -39,7 +39,10 @@ export async function openForCommand(options: OperatorOptions): Promise<OpenedEn
   const {config, file} = await loadConfig({root})
   const {environments = {}, policy, alerts} = config
   const env = selectEnvironment(environments, options.environment, file)
-  const ctx = await (options.open ?? openEnvironment)({env, hostEnv: options.hostEnv, log: options.log, projectRoot: root, alerts})
+  const interrupted = new AbortController()
+  const ctx = await (options.open ?? openEnvironment)({env, hostEnv: options.hostEnv, log: options.log, projectRoot: root, alerts, signal: interrupted.signal})
   options.cleanup.add(`state database of ${env.name}`, () => ctx.close())
+  // Cleanups run last-in first: on Ctrl-C the checks in flight (and their processes) stop before the database closes.
+  options.cleanup.add('checks in flight', () => interrupted.abort())
   return {root, env, policy, ctx}
 }

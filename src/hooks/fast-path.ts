@@ -2,16 +2,16 @@
 // that already passed (the verdict cache), the push goes through in the time it takes git to answer a few
 // questions. Anything else (a ref to check, a refusal, bad input, an error) falls back to the full command,
 // which prints nothing twice: this path's output is held back until it knows it can answer alone.
-import {readFile} from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
+import {fileURLToPath} from 'node:url'
 
 import {openGitRepository} from '../adapters/git.js'
 import {createTerminal, type Terminal} from '../adapters/terminal.js'
 import {CleanupStack} from '../lifecycle/cleanup.js'
 import {runPrePush, VerdictMiss} from '../services/hook-run.js'
 import {hookInput} from './stdin.js'
-import {fileVerdictStore} from './verdicts.js'
+import {cicdBuild, fileVerdictStore} from './verdicts.js'
 
 function heldBack(terminal: Terminal): {terminal: Terminal; flush(): void} {
   const lines: string[] = []
@@ -26,11 +26,11 @@ function heldBack(terminal: Terminal): {terminal: Terminal; flush(): void} {
 /** True when the push is answered (every ref already passed); false when the full command must run. */
 export async function answeredFromVerdicts(args: string[]): Promise<boolean> {
   const [remote, url] = args
-  if (remote === undefined || args.length > 2) return false
+  if (remote === undefined || args.length > 2 || process.env.CICD_RECHECK) return false
   try {
     const git = openGitRepository(process.cwd())
-    const packageFile = path.join(path.dirname(new URL(import.meta.url).pathname), '..', '..', 'package.json')
-    const [input, commonDir, {version}] = await Promise.all([hookInput(), git.commonDir(), readFile(packageFile, 'utf8').then((text) => JSON.parse(text) as {version: string})])
+    const packageRoot = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..')
+    const [input, commonDir, build] = await Promise.all([hookInput(), git.commonDir(), cicdBuild(packageRoot)])
     if (input === undefined) return false
     const output = heldBack(createTerminal())
     const result = await runPrePush({
@@ -47,7 +47,7 @@ export async function answeredFromVerdicts(args: string[]): Promise<boolean> {
       terminal: output.terminal,
       verdicts: fileVerdictStore(path.join(commonDir, 'cicd', 'verdicts')),
       onlyKnownVerdicts: true,
-      cicdVersion: version,
+      cicdVersion: build,
     })
     if (result.exitCode !== 0) return false
     output.flush()

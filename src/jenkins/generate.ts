@@ -6,7 +6,7 @@
 // post actions publishing JUnit, coverage and the HTML report. Pure: the same inputs give the same text.
 import type {PhaseId} from '../checks/types.js'
 import type {EnvironmentsConfig} from '../config/environments-schema.js'
-import {e2eAllowed} from '../verify/select.js'
+import {postDeployChecks} from '../verify/select.js'
 import {block, quote, render, type GroovyNode} from './groovy.js'
 import type {JenkinsConfig} from './schema.js'
 import {whenBranches, type PolicyRules} from './when.js'
@@ -93,7 +93,8 @@ function deployStages(input: JenkinsfileInput, environment: string): GroovyNode[
   stages.push(stage(`Deploy to ${environment}`, whenDeploy, [block('steps', [sh(`${cicd} deploy --env ${environment} --version "$IMAGE_TAG" --yes${approveFlag} --reason "Jenkins build $BUILD_NUMBER"`)])]))
   // The environment's own checks (phase 4, and phase 5 where e2e runs) run again as the build's record of them:
   // the deploy already ran them and rolled back on a failure, so a failure here is a regression since.
-  const verify = configured && configured.checks.length > 0 ? [`${cicd} verify --env ${environment} --suite ${e2eAllowed(configured) ? 'all' : 'integration'}`] : []
+  const afterDeploy = configured ? postDeployChecks(configured) : []
+  const verify = afterDeploy.length > 0 ? [`${cicd} verify --env ${environment} --suite ${afterDeploy.some((check) => check.suite === 'e2e') ? 'all' : 'integration'}`] : []
   const checks = [`${cicd} status --env ${environment}`, ...verify, ...input.jenkins.postDeploy.map((command) => command.replaceAll('{env}', environment))]
   stages.push(
     stage(`Post-deploy checks: ${environment}`, whenDeploy, [

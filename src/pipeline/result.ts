@@ -56,4 +56,6 @@ export interface RunResult {
   reportDir?: string
   /** Whether the result cache answered and stored (off with --no-cache or cache.enabled = false). */
   resultCache?: 'on' | 'off'
+  /** The runner asked for (`runner` names the one used): auto decides by whether an engine answers. */
+  runnerChoice?: 'auto' | 'local' | 'container'
 }

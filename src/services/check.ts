@@ -197,6 +197,7 @@ export async function runCheck(options: CheckOptions): Promise<RunResult> {
     phases: phaseResults,
     gates,
     resultCache: cache.enabled ? 'on' : 'off',
+    runnerChoice: options.runner ?? config.runner,
   }
   if (options.writeReport ?? true) result.reportDir = await writeRunReport(result, config, coverageXml, root)
   return result

@@ -211,7 +211,7 @@ export async function runPrePush(options: HookRunOptions): Promise<HookRunResult
         verdicts.push({update, status: 'unchecked', reason: 'deleted'})
         continue
       }
-      const [range, tree] = await Promise.all([pushRange(git, update, options.remote), git.treeOf(update.localSha).catch(() => undefined)])
+      const range = await pushRange(git, update, options.remote)
       terminal.error(`  ${color.bold('●')} ${describeRef(update, range)}`)
       for (const note of range.notes) terminal.error(`    note: ${note}`)
       if (range.commits.length === 0) {
@@ -220,8 +220,8 @@ export async function runPrePush(options: HookRunOptions): Promise<HookRunResult
         continue
       }
       // The same tree to the same destination with the same scope: the policy and the files checked are the same.
-      const key: VerdictKey = {tree: tree ?? (await git.treeOf(range.tip)), destination: update.remoteRef, files: range.changed, skip: skip.checks, cicdVersion: options.cicdVersion}
-      const passedAt = await options.verdicts?.passedAt(key)
+      const key: VerdictKey = {tree: await git.treeOf(range.tip), destination: update.remoteRef, files: range.changed, skip: skip.checks, cicdVersion: options.cicdVersion}
+      const passedAt = await options.verdicts?.passedAt(key).catch(() => undefined)
       if (passedAt) {
         terminal.error(`    ${color.green('passed')}: this exact content (tree ${short(key.tree)}) passed at ${passedAt} with the same tools and settings; not checked again`)
         verdicts.push({update, status: 'passed', reason: 'already passed', commits: range.commits.length})
@@ -229,7 +229,7 @@ export async function runPrePush(options: HookRunOptions): Promise<HookRunResult
       }
       if (options.onlyKnownVerdicts) throw new VerdictMiss()
       const verdict = await checkRef(options, update, range, await materialise(range.tip), skip.checks)
-      if (verdict.status === 'passed' && verdict.result) await options.verdicts?.remember(key, verdict.result)
+      if (verdict.status === 'passed' && verdict.result) await rememberPass(options, key, verdict.result)
       verdicts.push(verdict)
     }
   } finally {
@@ -245,6 +245,15 @@ export async function runPrePush(options: HookRunOptions): Promise<HookRunResult
     terminal.error(color.green('cicd pre-push: ok'))
   }
   return {exitCode, refs: verdicts}
+}
+
+/** A verdict that cannot be written (a read-only or full .git) costs the next push a check, never this push. */
+async function rememberPass(options: HookRunOptions, key: VerdictKey, result: RunResult): Promise<void> {
+  try {
+    await options.verdicts?.remember(key, result)
+  } catch (error) {
+    options.terminal.error(`    warning: could not remember this pass, so the same push will be checked again (${(error as Error).message})`)
+  }
 }
 
 /** The tree of `tip` on disk: the working tree when it is clean and at `tip`, else a temporary worktree. */

@@ -134,7 +134,6 @@ export async function verify(options: VerifyOptions): Promise<VerifyOutcome> {
     windowMs: options.watch.windowMs,
     intervalMs,
     limits: env.verify.watch,
-    checks: selection.checks,
     // The task list would redraw every round; a watch logs one line per round instead.
     runRound: () => runRound('silent'),
     alerter: await alerterFor(env, (config as {alerts: AlertsConfig}).alerts, state, redact, options),

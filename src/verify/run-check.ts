@@ -16,7 +16,12 @@ export interface RunCheckOptions {
 
 class Timeout extends Error {}
 
-async function attempt(check: CheckConfig, options: RunCheckOptions): Promise<ProbeResult & {timedOut: boolean}> {
+type Attempt = ProbeResult & {timedOut: boolean; memory: Map<string, unknown>}
+
+async function attempt(check: CheckConfig, options: RunCheckOptions): Promise<Attempt> {
+  // Every attempt starts from what the previous run left (a watch's previous counters), so a retry measures
+  // the same window as the first try, not the few seconds since it.
+  const memory = new Map(options.context.memory)
   const controller = new AbortController()
   const onOuterAbort = () => controller.abort(options.signal?.reason)
   options.signal?.addEventListener('abort', onOuterAbort, {once: true})
@@ -31,14 +36,14 @@ async function attempt(check: CheckConfig, options: RunCheckOptions): Promise<Pr
     const probe = options.probes[check.kind] as (c: CheckConfig, ctx: ProbeContext) => Promise<ProbeResult>
     // Every `${VAR}` in the check's strings (URLs, DSNs, headers, commands, expected values) resolved.
     const resolved = mapStrings(check, options.context.resolve)
-    const result = await Promise.race([probe(resolved, {...options.context, signal: controller.signal}), deadline])
-    return {...result, timedOut: false}
+    const result = await Promise.race([probe(resolved, {...options.context, memory, signal: controller.signal}), deadline])
+    return {...result, timedOut: false, memory}
   } catch (error) {
     if (error instanceof Timeout || controller.signal.reason instanceof Timeout) {
-      return {ok: false, evidence: `no result within ${formatMs(check.timeoutMs)} (timeout)`, timedOut: true}
+      return {ok: false, evidence: `no result within ${formatMs(check.timeoutMs)} (timeout)`, timedOut: true, memory}
     }
-    if (options.signal?.aborted) return {ok: false, evidence: 'interrupted', timedOut: false}
-    return {ok: false, evidence: (error as Error).message || String(error), timedOut: false}
+    if (options.signal?.aborted) return {ok: false, evidence: 'interrupted', timedOut: false, memory}
+    return {ok: false, evidence: (error as Error).message || String(error), timedOut: false, memory}
   } finally {
     clearTimeout(timer)
     options.signal?.removeEventListener('abort', onOuterAbort)
@@ -49,13 +54,14 @@ export async function runCheck(check: CheckConfig, options: RunCheckOptions): Pr
   const now = options.now ?? Date.now
   const started = now()
   let attempts = 0
-  let last: ProbeResult & {timedOut: boolean}
+  let last: Attempt
   for (;;) {
     attempts++
     last = await attempt(check, options)
     if (last.ok || attempts > check.retries || options.signal?.aborted) break
     await sleepUnlessAborted(check.retryDelayMs, options.signal)
   }
+  for (const [key, value] of last.memory) options.context.memory.set(key, value)
   const redact = options.redact
   return {
     name: check.name,
@@ -68,6 +74,7 @@ export async function runCheck(check: CheckConfig, options: RunCheckOptions): Pr
     attempts,
     durationMs: now() - started,
     timedOut: last.timedOut,
+    thresholdCrossed: !last.ok && last.thresholdCrossed === true,
   }
 }
 

@@ -23,6 +23,12 @@ export interface ProbeResult {
   /** Further lines worth showing, e.g. the failing tests of a pytest suite with their messages. */
   details?: string[]
   measurements?: Measurements
+  /**
+   * Failed only because a measurement crossed its limit (an answer over its latency budget, an error rate
+   * above its threshold, containers over their CPU or memory share), while the service answered: a watch
+   * raises a WARNING for it, not a CRITICAL.
+   */
+  thresholdCrossed?: boolean
 }
 
 export interface ProbeContext {
@@ -65,4 +71,5 @@ export interface CheckResult {
   durationMs: number
   /** Set when the last attempt ran out of time. */
   timedOut: boolean
+  thresholdCrossed: boolean
 }

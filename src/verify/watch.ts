@@ -1,13 +1,14 @@
 // The bounded watch after a deploy (the design's 30-minute monitoring window): the integration suite again
 // at every interval until the window closes. A crossed threshold (a slow answer, an error rate above the
-// watch's limit, containers near their CPU or memory limit) raises a WARNING; a check that fails for any
+// watch's limit, containers over their CPU or memory share) raises a WARNING; a check that fails for any
 // other reason (the service is down) a CRITICAL. Each problem alerts once while it lasts: the alerter
-// de-duplicates by key, and its end is sent as a resolution, so a later spike alerts again.
+// de-duplicates by key (escalating from WARNING to CRITICAL), and its end is sent as a resolution, so a
+// later spike alerts again.
 import type {Alerter} from '../alerts/route.js'
 import type {NotificationLevel} from '../config/environments-schema.js'
 import {formatMs} from './run-check.js'
 import type {VerifyReport} from './run-suite.js'
-import type {CheckConfig, VerifySettings} from './schema.js'
+import type {VerifySettings} from './schema.js'
 import type {CheckResult} from './types.js'
 
 export interface Breach {
@@ -19,26 +20,26 @@ export interface Breach {
 
 type WatchThresholds = VerifySettings['watch']
 
-function thresholdBreaches(result: CheckResult, check: CheckConfig | undefined, limits: WatchThresholds): string[] {
+/** The watch's own limits, tighter than a one-off verify's: any answer over 2 s, any error rate over 1 %. */
+function watchLimitsCrossed(result: CheckResult, limits: WatchThresholds): string[] {
   const m = result.measurements
   const out: string[] = []
   if (m.latencyMs !== undefined && m.latencyMs > limits.latencyMs) out.push(`response time ${formatMs(m.latencyMs)} above ${formatMs(limits.latencyMs)}`)
   if (m.errorRate !== undefined && m.errorRate > limits.errorRate) out.push(`error rate ${(m.errorRate * 100).toFixed(1)}% above ${(limits.errorRate * 100).toFixed(1)}%`)
-  if (check?.kind === 'docker') {
-    if (m.cpuPercent !== undefined && m.cpuPercent > check.maxCpuPercent) out.push(`CPU at ${m.cpuPercent.toFixed(0)}% of the limit (above ${check.maxCpuPercent}%)`)
-    if (m.memoryPercent !== undefined && m.memoryPercent > check.maxMemoryPercent) out.push(`memory at ${m.memoryPercent.toFixed(0)}% of the limit (above ${check.maxMemoryPercent}%)`)
-  }
   return out
 }
 
-/** What one round of the watch found wrong, each with the key its alerts are de-duplicated by. */
-export function breachesOf(report: VerifyReport, checks: CheckConfig[], limits: WatchThresholds): Breach[] {
-  const byName = new Map(checks.map((check) => [check.name, check]))
+/**
+ * What one round of the watch found wrong. A check that fails while its service does not answer properly is
+ * CRITICAL; one that only crossed a limit (its own or the watch's) is a WARNING. One key per check, so a
+ * WARNING that becomes an outage escalates, and the end of either is one resolution.
+ */
+export function breachesOf(report: VerifyReport, limits: WatchThresholds): Breach[] {
   return report.checks.flatMap((result): Breach[] => {
-    const crossed = thresholdBreaches(result, byName.get(result.name), limits)
-    if (crossed.length > 0) return [{key: `verify:${report.environment}:${result.name}:threshold`, level: 'WARNING', check: result.name, text: crossed.join('; ')}]
-    if (!result.ok) return [{key: `verify:${report.environment}:${result.name}:failing`, level: 'CRITICAL', check: result.name, text: `${result.kind} check failed: ${result.evidence}`}]
-    return []
+    const key = `verify:${report.environment}:${result.name}`
+    if (!result.ok && !result.thresholdCrossed) return [{key, level: 'CRITICAL', check: result.name, text: `${result.kind} check failed: ${result.evidence}`}]
+    const crossed = [...(result.thresholdCrossed ? [result.evidence] : []), ...watchLimitsCrossed(result, limits)]
+    return crossed.length > 0 ? [{key, level: 'WARNING', check: result.name, text: [...new Set(crossed)].join('; ')}] : []
   })
 }
 
@@ -64,7 +65,6 @@ export interface WatchOptions {
   windowMs: number
   intervalMs: number
   limits: WatchThresholds
-  checks: CheckConfig[]
   runRound(signal: AbortSignal | undefined): Promise<VerifyReport>
   alerter: Alerter
   now(): number
@@ -83,7 +83,7 @@ export async function watch(options: WatchOptions): Promise<WatchSummary> {
     const roundStart = options.now()
     const report = await options.runRound(options.signal)
     if (options.signal?.aborted) break
-    const breaches = breachesOf(report, options.checks, options.limits)
+    const breaches = breachesOf(report, options.limits)
     const sent: WatchRound['sent'] = []
     for (const breach of breaches) {
       const outcome = await options.alerter.alert({

@@ -7,13 +7,13 @@ import {openGitRepository} from '../../adapters/git.js'
 import {BaseCommand, ExitWithCode} from '../../base-command.js'
 import {EXIT_CODES_HELP} from '../../errors.js'
 import {hookInput} from '../../hooks/stdin.js'
-import {fileVerdictStore} from '../../hooks/verdicts.js'
+import {cicdBuild, fileVerdictStore, type VerdictStore} from '../../hooks/verdicts.js'
 import {runPrePush} from '../../services/hook-run.js'
 import {loadPolicy} from '../../services/policy.js'
 
 export default class HooksRun extends BaseCommand<typeof HooksRun> {
   static override summary = 'What the installed hook runs: check exactly what git is pushing.'
-  static override description = `Reads git's ref lines on stdin and checks each pushed commit in a temporary worktree, with the branch policy of the destination; a failure blocks the push. CICD_SKIP=1 skips every check, CICD_SKIP=pylint,bandit skips those.
+  static override description = `Reads git's ref lines on stdin and checks each pushed commit in a temporary worktree, with the branch policy of the destination; a failure blocks the push. CICD_SKIP=1 skips every check, CICD_SKIP=pylint,bandit skips those. Content that passed before with the same tools and settings is not checked again; CICD_RECHECK=1 checks it anyway.
 
 ${EXIT_CODES_HELP}`
 
@@ -30,7 +30,7 @@ ${EXIT_CODES_HELP}`
   public async run(): Promise<void> {
     const {args} = await this.parse(HooksRun)
     const git = openGitRepository(process.cwd())
-    const [input, commonDir] = await Promise.all([hookInput(), git.commonDir().catch(() => undefined)])
+    const [input, commonDir, build] = await Promise.all([hookInput(), git.commonDir().catch(() => undefined), cicdBuild(this.config.root)])
     const result = await runPrePush({
       git,
       remote: args.remote,
@@ -50,11 +50,16 @@ ${EXIT_CODES_HELP}`
       tempDir: os.tmpdir(),
       bin: this.config.bin,
       // Outside a repository there is nothing to remember; runPrePush says what is wrong.
-      verdicts: commonDir === undefined ? undefined : fileVerdictStore(path.join(commonDir, 'cicd', 'verdicts')),
-      cicdVersion: this.config.version,
+      verdicts: commonDir === undefined ? undefined : recheckable(fileVerdictStore(path.join(commonDir, 'cicd', 'verdicts'))),
+      cicdVersion: build,
       cleanup: this.cleanup,
       terminal: this.terminal,
     })
     if (result.exitCode !== 0) throw new ExitWithCode(result.exitCode)
   }
+}
+
+/** CICD_RECHECK=1: this push is checked even if it passed before (and its pass is remembered again). */
+function recheckable(store: VerdictStore): VerdictStore {
+  return process.env.CICD_RECHECK ? {...store, passedAt: async () => undefined} : store
 }

@@ -132,6 +132,7 @@ function verdict(check: DockerCheck, observed: Observed[], minRunning: number): 
 
   return {
     ok: enough && unhealthy.length === 0 && !cpuOver && !memoryOver,
+    thresholdCrossed: enough && unhealthy.length === 0 && (cpuOver || memoryOver),
     evidence,
     details: observed.map(describeContainer),
     ...(busiest && fullest ? {measurements: {cpuPercent: round(busiest.usage.cpuPercent), memoryPercent: round(fullest.usage.memoryPercent)}} : {}),

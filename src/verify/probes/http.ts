@@ -21,7 +21,7 @@ export const httpProbe: Probe<'http'> = async (check, ctx) => {
   const field = check.json ? readField(answer, check.json) : undefined
   const ok = !slow && (field?.ok ?? true)
   const evidence = field === undefined ? `${timing}${slow}` : field.ok ? `${timing}${slow}, ${field.text}` : `${field.text}, ${timing}${slow}`
-  return {ok, evidence, measurements}
+  return {ok, evidence, measurements, thresholdCrossed: Boolean(slow) && (field?.ok ?? true)}
 }
 
 type JsonExpectation = NonNullable<CheckOf<'http'>['json']>

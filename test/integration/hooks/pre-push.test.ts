@@ -162,6 +162,11 @@ describe('the pre-push hook checks exactly what is pushed', () => {
     expect(second.stderr).toMatch(/passed: this exact content \(tree [0-9a-f]{10}\) passed at \S+ with the same tools and settings; not checked again/)
     expect(second.stderr).not.toContain('1 changed Python file')
 
+    const rechecked = await repository.push(['origin', 'feature/again'], {env: {CICD_RECHECK: '1'}})
+    await repository.git(['push', '-q', '--no-verify', 'origin', ':feature/again'])
+    expect(rechecked.status, rechecked.stderr).toBe(0)
+    expect(rechecked.stderr).toContain('1 changed Python file')
+
     // Another flake8 (here: the same file, modified): the verdict no longer holds.
     const later = new Date(Date.now() + 60_000)
     utimesSync(wrapper, later, later)

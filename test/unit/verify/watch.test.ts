@@ -10,7 +10,6 @@ import {alertsSchema} from '../../../src/alerts/schema.js'
 import {environmentsSchema} from '../../../src/config/environments-schema.js'
 import {createNotifier} from '../../../src/notify/notifier.js'
 import type {VerifyReport} from '../../../src/verify/run-suite.js'
-import {checkSchema} from '../../../src/verify/schema.js'
 import type {CheckResult} from '../../../src/verify/types.js'
 import {breachesOf, watch} from '../../../src/verify/watch.js'
 
@@ -18,14 +17,9 @@ const env = environmentsSchema.parse({
   production: {notifications: {routes: [{channel: 'webhook', url: 'http://hooks.invalid/alerts'}]}},
 }).production
 const limits = env.verify.watch
-const checks = [
-  checkSchema.parse({name: 'api', kind: 'http', url: 'http://x/health'}),
-  checkSchema.parse({name: 'errors', kind: 'error-rate', metrics: {url: 'http://x/metrics', total: 'a', errors: 'b'}}),
-  checkSchema.parse({name: 'containers', kind: 'docker', service: 'web', maxMemoryPercent: 80}),
-]
 
-function result(name: string, kind: CheckResult['kind'], ok: boolean, measurements: CheckResult['measurements'] = {}, evidence = 'fine'): CheckResult {
-  return {name, kind, suite: 'integration', ok, evidence, details: [], measurements, attempts: 1, durationMs: 5, timedOut: false}
+function result(name: string, kind: CheckResult['kind'], ok: boolean, measurements: CheckResult['measurements'] = {}, evidence = 'fine', thresholdCrossed = false): CheckResult {
+  return {name, kind, suite: 'integration', ok, evidence, details: [], measurements, attempts: 1, durationMs: 5, timedOut: false, thresholdCrossed}
 }
 
 function report(results: CheckResult[]): VerifyReport {
@@ -35,24 +29,26 @@ function report(results: CheckResult[]): VerifyReport {
 const healthy = () => report([result('api', 'http', true, {latencyMs: 40}), result('errors', 'error-rate', true, {errorRate: 0}), result('containers', 'docker', true, {cpuPercent: 3, memoryPercent: 20})])
 
 describe('breachesOf', () => {
-  it('a crossed threshold is a WARNING; a check failing otherwise is CRITICAL', () => {
+  it("a crossed limit (the watch's or the check's own) is a WARNING; a check failing otherwise is CRITICAL", () => {
     const breaches = breachesOf(
       report([
         result('api', 'http', true, {latencyMs: 2500}),
         result('errors', 'error-rate', true, {errorRate: 0.02}),
-        result('containers', 'docker', false, {cpuPercent: 3, memoryPercent: 93}, 'memory 93% of 64 MiB'),
+        result('containers', 'docker', false, {cpuPercent: 3, memoryPercent: 93}, '1/1 running; memory 93% of 64 MiB, over the 80% threshold', true),
       ]),
-      checks,
       limits,
     )
-    expect(breaches.map((b) => [b.check, b.level, b.text])).toEqual([
-      ['api', 'WARNING', 'response time 2.5 s above 2.0 s'],
-      ['errors', 'WARNING', 'error rate 2.0% above 1.0%'],
-      ['containers', 'WARNING', 'memory at 93% of the limit (above 80%)'],
+    expect(breaches.map((b) => [b.key, b.level, b.text])).toEqual([
+      ['verify:production:api', 'WARNING', 'response time 2.5 s above 2.0 s'],
+      ['verify:production:errors', 'WARNING', 'error rate 2.0% above 1.0%'],
+      ['verify:production:containers', 'WARNING', '1/1 running; memory 93% of 64 MiB, over the 80% threshold'],
     ])
-    const down = breachesOf(report([result('api', 'http', false, {}, 'no answer: ECONNREFUSED')]), checks, limits)
-    expect(down).toEqual([{key: 'verify:production:api:failing', level: 'CRITICAL', check: 'api', text: 'http check failed: no answer: ECONNREFUSED'}])
-    expect(breachesOf(healthy(), checks, limits)).toEqual([])
+    expect(breachesOf(healthy(), limits)).toEqual([])
+  })
+
+  it('a failure is CRITICAL even when the answer was also slow: the status decides, not the clock', () => {
+    const down = breachesOf(report([result('api', 'http', false, {latencyMs: 3000}, 'HTTP 500 (expected 200) in 3000 ms')]), limits)
+    expect(down).toEqual([{key: 'verify:production:api', level: 'CRITICAL', check: 'api', text: 'http check failed: HTTP 500 (expected 200) in 3000 ms'}])
   })
 })
 
@@ -82,7 +78,6 @@ function simulation(rounds: VerifyReport[]) {
     windowMs: 5 * 60_000,
     intervalMs: 60_000,
     limits,
-    checks,
     runRound: async () => {
       ran.push(clock)
       return rounds[Math.min(index++, rounds.length - 1)]
@@ -95,7 +90,7 @@ function simulation(rounds: VerifyReport[]) {
 }
 
 describe('watch', () => {
-  const spike = () => report([result('api', 'http', true, {latencyMs: 40}), result('errors', 'error-rate', false, {errorRate: 0.3}, 'error rate 30.0% (6 of 20 requests) above 5.0%'), result('containers', 'docker', true, {cpuPercent: 3, memoryPercent: 20})])
+  const spike = () => report([result('api', 'http', true, {latencyMs: 40}), result('errors', 'error-rate', false, {errorRate: 0.3}, 'error rate 30.0% (6 of 20 requests) above 5.0%', true), result('containers', 'docker', true, {cpuPercent: 3, memoryPercent: 20})])
 
   it('sends one WARNING for a spike lasting several rounds, and its resolution when it ends', async () => {
     const {run, posted, ran} = simulation([healthy(), spike(), spike(), spike(), healthy()])
@@ -108,11 +103,13 @@ describe('watch', () => {
     expect(summary.open).toEqual([])
   })
 
-  it('a second spike after recovery alerts again; an outage escalates to CRITICAL', async () => {
+  it('a second spike after recovery alerts again; an outage is CRITICAL, and a slow answer turning into one escalates', async () => {
     const down = report([result('api', 'http', false, {}, 'no answer: ECONNREFUSED'), result('errors', 'error-rate', true, {errorRate: 0}), result('containers', 'docker', true, {cpuPercent: 1, memoryPercent: 10})])
-    const {run, posted} = simulation([spike(), healthy(), spike(), down, down])
+    const slow = report([result('api', 'http', true, {latencyMs: 2600}), result('errors', 'error-rate', true, {errorRate: 0}), result('containers', 'docker', true, {cpuPercent: 1, memoryPercent: 10})])
+    const {run, posted} = simulation([spike(), healthy(), spike(), slow, down])
     const summary = await run
-    expect(posted.map((p) => p.level)).toEqual(['WARNING', 'INFO', 'WARNING', 'CRITICAL', 'INFO'])
+    // The spike ends as api slows down (errors resolved); api's WARNING then escalates to CRITICAL.
+    expect(posted.map((p) => p.level)).toEqual(['WARNING', 'INFO', 'WARNING', 'WARNING', 'INFO', 'CRITICAL'])
     expect(summary.open.map((b) => [b.check, b.level])).toEqual([['api', 'CRITICAL']])
   })
 
@@ -124,7 +121,6 @@ describe('watch', () => {
       windowMs: 3_600_000,
       intervalMs: 60_000,
       limits,
-      checks,
       runRound: async () => {
         if (++rounds === 2) controller.abort()
         return healthy()
