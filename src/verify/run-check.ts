@@ -16,12 +16,13 @@ export interface RunCheckOptions {
 
 class Timeout extends Error {}
 
-type Attempt = ProbeResult & {timedOut: boolean; memory: Map<string, unknown>}
+type Attempt = ProbeResult & {timedOut: boolean; memory: Map<string, unknown>; startedFrom: Map<string, unknown>}
 
 async function attempt(check: CheckConfig, options: RunCheckOptions): Promise<Attempt> {
   // Every attempt starts from what the previous run left (a watch's previous counters), so a retry measures
   // the same window as the first try, not the few seconds since it.
-  const memory = new Map(options.context.memory)
+  const startedFrom = new Map(options.context.memory)
+  const memory = new Map(startedFrom)
   const controller = new AbortController()
   const onOuterAbort = () => controller.abort(options.signal?.reason)
   options.signal?.addEventListener('abort', onOuterAbort, {once: true})
@@ -37,13 +38,13 @@ async function attempt(check: CheckConfig, options: RunCheckOptions): Promise<At
     // Every `${VAR}` in the check's strings (URLs, DSNs, headers, commands, expected values) resolved.
     const resolved = mapStrings(check, options.context.resolve)
     const result = await Promise.race([probe(resolved, {...options.context, memory, signal: controller.signal}), deadline])
-    return {...result, timedOut: false, memory}
+    return {...result, timedOut: false, memory, startedFrom}
   } catch (error) {
     if (error instanceof Timeout || controller.signal.reason instanceof Timeout) {
-      return {ok: false, evidence: `no result within ${formatMs(check.timeoutMs)} (timeout)`, timedOut: true, memory}
+      return {ok: false, evidence: `no result within ${formatMs(check.timeoutMs)} (timeout)`, timedOut: true, memory, startedFrom}
     }
-    if (options.signal?.aborted) return {ok: false, evidence: 'interrupted', timedOut: false, memory}
-    return {ok: false, evidence: (error as Error).message || String(error), timedOut: false, memory}
+    if (options.signal?.aborted) return {ok: false, evidence: 'interrupted', timedOut: false, memory, startedFrom}
+    return {ok: false, evidence: (error as Error).message || String(error), timedOut: false, memory, startedFrom}
   } finally {
     clearTimeout(timer)
     options.signal?.removeEventListener('abort', onOuterAbort)
@@ -61,7 +62,8 @@ export async function runCheck(check: CheckConfig, options: RunCheckOptions): Pr
     if (last.ok || attempts > check.retries || options.signal?.aborted) break
     await sleepUnlessAborted(check.retryDelayMs, options.signal)
   }
-  for (const [key, value] of last.memory) options.context.memory.set(key, value)
+  // Only what this check wrote: the checks of a round run side by side on the same memory.
+  for (const [key, value] of last.memory) if (last.startedFrom.get(key) !== value) options.context.memory.set(key, value)
   const redact = options.redact
   return {
     name: check.name,

@@ -23,9 +23,7 @@ interface Observed extends Found {
 class EngineFailure extends Error {}
 
 export const dockerProbe: Probe<'docker'> = async (check, ctx) => {
-  if (!check.service && Object.keys(check.labels ?? {}).length === 0) {
-    return failed('the check selects no containers: set `service` (a service of the environment) or `labels` (any containers carrying them)')
-  }
+  // The schema guarantees a service or labels to select containers by.
   const {engines, namespace, liveRelease} = await ctx.engines()
   if (engines.length === 0) return failed(`${ctx.environment} has no Docker engine to look at: configure the environment's engines`)
   try {
@@ -132,7 +130,7 @@ function verdict(check: DockerCheck, observed: Observed[], minRunning: number): 
 
   return {
     ok: enough && unhealthy.length === 0 && !cpuOver && !memoryOver,
-    thresholdCrossed: enough && unhealthy.length === 0 && (cpuOver || memoryOver),
+    ...(enough && unhealthy.length === 0 && (cpuOver || memoryOver) ? {thresholdCrossed: true} : {}),
     evidence,
     details: observed.map(describeContainer),
     ...(busiest && fullest ? {measurements: {cpuPercent: round(busiest.usage.cpuPercent), memoryPercent: round(fullest.usage.memoryPercent)}} : {}),

@@ -98,7 +98,7 @@ function selector(check: ErrorRateCheck, field: 'total' | 'errors', text: string
 
 function judge(check: ErrorRateCheck, ratio: number, counts: string): ProbeResult {
   const ok = ratio <= check.threshold
-  return {ok, evidence: `error rate ${percent(ratio)}${counts} ${ok ? 'within' : 'above'} ${percent(check.threshold)}`, measurements: {errorRate: ratio}, thresholdCrossed: !ok}
+  return {ok, evidence: `error rate ${percent(ratio)}${counts} ${ok ? 'within' : 'above'} ${percent(check.threshold)}`, measurements: {errorRate: ratio}, ...(ok ? {} : {thresholdCrossed: true})}
 }
 
 function percent(ratio: number): string {

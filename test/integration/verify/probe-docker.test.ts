@@ -163,11 +163,12 @@ describe('the docker check', () => {
     expect(result.evidence).toMatch(new RegExp(`^the Docker engine ${url} does not answer \\(connect ENOENT .*\\): check that it runs and that the environment's engine URL is right$`))
   })
 
-  it('fails clearly when the check selects no containers at all', async () => {
-    const result = await dockerProbe(dockerCheck({labels: {}}), context([engine]))
-
-    expect(result.ok).toBe(false)
-    expect(result.evidence).toMatch(/selects no containers: set `service`.* or `labels`/)
+  it('refuses, in the configuration, a check that selects no containers at all', () => {
+    for (const fields of [{}, {labels: {}}]) {
+      const result = checkSchema.safeParse({kind: 'docker', name: 'containers', ...fields})
+      expect(result.success).toBe(false)
+      expect(result.error!.issues[0]).toMatchObject({path: ['service'], message: expect.stringContaining('needs a service of the environment or labels')})
+    }
   })
 
   it('stops sampling as soon as its signal is aborted', async () => {

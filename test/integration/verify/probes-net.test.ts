@@ -211,6 +211,11 @@ describe('the http probe', () => {
     expect(slow.ok).toBe(false)
     expect(slow.evidence).toMatch(/^HTTP 200 in \d+ ms, over the 100 ms budget$/)
     expect(slow.measurements?.latencyMs).toBeGreaterThanOrEqual(400)
+    // Only the clock failed it: a watch makes that a WARNING, not an outage.
+    expect(slow.thresholdCrossed).toBe(true)
+    const broken = await httpProbe(check('http', {url: `${service.base}/fail`, latencyMs: 100}), context())
+    expect(broken.ok).toBe(false)
+    expect(broken.thresholdCrossed).toBeUndefined()
     const fast = await httpProbe(check('http', {url: `${service.base}/health`, latencyMs: 60_000}), context())
     expect(fast).toMatchObject({ok: true, evidence: expect.stringMatching(/^HTTP 200 in \d+ ms$/)})
   })
@@ -335,6 +340,7 @@ describe('the error-rate probe on a metrics endpoint', () => {
     await traffic(service, 35, 5)
     expect(await errorRateProbe(errorRate, context({memory: watch}))).toEqual({
       ok: false,
+      thresholdCrossed: true,
       evidence: 'error rate 12.5% (5 of 40 requests since the previous check) above 5.0%',
       measurements: {errorRate: 0.125},
     })
@@ -354,6 +360,7 @@ describe('the error-rate probe on a metrics endpoint', () => {
     await traffic(service, 2, 2)
     expect(await errorRateProbe(errorRate, context({memory: watch}))).toEqual({
       ok: false,
+      thresholdCrossed: true,
       evidence: 'error rate 50.0% (2 of 4 requests since the service restarted) above 5.0%',
       measurements: {errorRate: 0.5},
     })
@@ -451,7 +458,7 @@ describe('the error-rate probe on a Prometheus server', () => {
   })
 
   it('reads a scalar answer', async () => {
-    expect(await errorRateProbe(ratioCheck('scalar(vector(0.25))'), context())).toEqual({ok: false, evidence: 'error rate 25.0% above 5.0%', measurements: {errorRate: 0.25}})
+    expect(await errorRateProbe(ratioCheck('scalar(vector(0.25))'), context())).toEqual({ok: false, thresholdCrossed: true, evidence: 'error rate 25.0% above 5.0%', measurements: {errorRate: 0.25}})
   })
 
   it('fails on a query without a sample, on NaN, on a query Prometheus rejects, and when Prometheus does not answer', async () => {

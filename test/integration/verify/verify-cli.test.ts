@@ -115,29 +115,42 @@ describe('cicd verify on a deployed staging', () => {
 
   it('--watch sends one WARNING for an error spike, its resolution, and stops at the end of the window', {timeout: 120_000}, async () => {
     const started = Date.now()
-    const child = cliProcess(['verify', '--env', 'staging', '--watch', '9s', '--interval', '3s'], {cwd: world.repo.dir, env: {...world.env, TEST_REDIS_PASSWORD: REDIS_PASSWORD, TEST_EXPECT_VERSION: 'v1'}})
+    const child = cliProcess(['verify', '--env', 'staging', '--watch', '12s', '--interval', '4s'], {cwd: world.repo.dir, env: {...world.env, TEST_REDIS_PASSWORD: REDIS_PASSWORD, TEST_EXPECT_VERSION: 'v1'}})
     let stderr = ''
-    let spiked = false
+    let spike: Promise<void> | undefined
     child.stderr!.on('data', (chunk: Buffer) => {
       stderr += chunk.toString()
-      // After the first round's scrape, 30 failing requests make the next round's error rate jump.
-      if (!spiked && stderr.includes('round 1:')) {
-        spiked = true
-        void Promise.all(Array.from({length: 30}, () => hit('/fail').then((r) => r.text())))
+      // After the first round, 30 failing requests straight to the instance (tens of milliseconds, well
+      // inside the 4 s before the next round) make the second round's error rate jump.
+      if (!spike && stderr.includes('round 1:')) {
+        spike = (async () => {
+          for (let i = 0; i < 30; i++) await (await fetch(`http://127.0.0.1:${world.basePort}/fail`)).text()
+        })()
       }
     })
     const result = await child
+    await spike
     const elapsed = Date.now() - started
     expect(result.exitCode, stderr).toBe(1)
     expect(stderr).toMatch(/round 1: all checks passed/)
     expect(stderr).toMatch(/round 2: FAILED api-errors; WARNING api-errors: error rate .* above 1\.0%; sent WARNING verify:staging:api-errors$/m)
     expect(stderr).toMatch(/round 3: all checks passed; sent resolved verify:staging:api-errors$/m)
-    expect(String(result.stdout)).toMatch(/Watched staging for 9\.0 s: 3 round\(s\) every 3\.0 s, 1 problem\(s\) seen, 1 alert\(s\) sent, 1 resolution\(s\)/)
+    expect(String(result.stdout)).toMatch(/Watched staging for 12 s: 3 round\(s\) every 4\.0 s, 1 problem\(s\) seen, 1 alert\(s\) sent, 1 resolution\(s\)/)
     // It stopped by itself: three rounds, not a fourth.
+    expect(stderr).not.toMatch(/round 4:/)
     expect(elapsed).toBeLessThan(60_000)
     const warnings = world.sinks.received.filter((r) => r.channel === 'hook' && r.body.level === 'WARNING')
     expect(warnings).toHaveLength(1)
     expect(String(warnings[0].body.title)).toBe('api-errors: threshold crossed')
+  })
+
+  it('a check naming a variable nobody set stops a deploy while it is planned, before anything changes', {timeout: 120_000}, async () => {
+    const env = {...world.env, TEST_REDIS_PASSWORD: REDIS_PASSWORD}
+    const result = await operatorCli(['deploy', '--env', 'staging', '--version', 'v2', '--yes'], {cwd: world.repo.dir, env})
+    expect(result.exitCode).toBe(2)
+    expect(result.stderr).toContain('refers to ${TEST_EXPECT_VERSION}, which is not set')
+    const releases = await sql<{id: number}>(world.stateUrl, 'select id from cicd.releases')
+    expect(releases).toHaveLength(1)
   })
 
   it('a deploy whose integration suite fails is rolled back, exits 4, and the release and incident name the check', {timeout: 400_000}, async () => {

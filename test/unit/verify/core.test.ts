@@ -136,6 +136,34 @@ describe('runCheck', () => {
     expect(result.evidence).toContain('could not log in')
   })
 
+  it("measures every attempt from the previous run's memory, and keeps the last attempt's", async () => {
+    const seen: unknown[] = []
+    let calls = 0
+    const probes = table(async (_, ctx) => {
+      seen.push(ctx.memory.get('counters'))
+      ctx.memory.set('counters', ++calls)
+      return {ok: calls === 3, evidence: `attempt ${calls}`}
+    })
+    const context = baseContext()
+    context.memory.set('counters', 'previous round')
+    await runCheck(tcp({retries: 2, retryDelayMs: 1}), {probes, context, redact: (t) => t})
+    expect(seen).toEqual(['previous round', 'previous round', 'previous round'])
+    expect(context.memory.get('counters')).toBe(3)
+  })
+
+  it('keeps what concurrent checks wrote: each commits only its own changes', async () => {
+    const context = baseContext()
+    context.memory.set('fast', 0)
+    context.memory.set('slow', 0)
+    const probes = table(async (check, ctx) => {
+      if (check.name === 'slow') await new Promise((resolve) => setTimeout(resolve, 30))
+      ctx.memory.set(check.name, 1)
+      return {ok: true, evidence: 'done'}
+    })
+    await Promise.all(['slow', 'fast'].map((name) => runCheck(checkSchema.parse({name, kind: 'tcp', port: 1}), {probes, context, redact: (t) => t})))
+    expect(Object.fromEntries(context.memory)).toEqual({fast: 1, slow: 1})
+  })
+
   it('starts no retry once the run is interrupted', async () => {
     const controller = new AbortController()
     let calls = 0
