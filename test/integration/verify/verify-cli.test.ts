@@ -95,6 +95,11 @@ describe('cicd verify on a deployed staging', () => {
     // Every http check's answer is a health probe for the availability metric.
     const probes = await sql<{target: string; ok: boolean}>(world.stateUrl, `select target, ok from cicd_metrics.probes where environment = 'staging'`)
     expect(probes.filter((p) => p.target === 'api-health' && p.ok).length).toBeGreaterThanOrEqual(1)
+    // … and the dashboard's availability is computed from them.
+    const metrics = await run(['metrics', '--env', 'staging', '--json'])
+    expect(metrics.exitCode, metrics.stderr).toBe(0)
+    const availability = (JSON.parse(metrics.stdout) as {metrics: {id: string; value: number | null}[]}).metrics.find((m) => m.id === 'availability')
+    expect(availability?.value).toBe(100)
   })
 
   it('a broken /health fails the http check with its status; a failing e2e test is named', {timeout: 120_000}, async () => {
