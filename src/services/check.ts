@@ -22,14 +22,15 @@ import type {CheckResult, PhaseResult, RunResult} from '../pipeline/result.js'
 import {describeResult, runScheduled, type OutputMode} from '../pipeline/scheduler.js'
 import {runExitCode, worstStatus} from '../pipeline/verdict.js'
 import type {ImageBuildResult} from '../build/build-images.js'
-import {openResultCache} from '../cache/result-cache.js'
+import {openResultCache, type ResultCache} from '../cache/result-cache.js'
+import type {ContentIds} from '../cache/keys.js'
 import {coverageVerdict} from '../coverage/gate.js'
 import {evaluateGates, gatesBlock, type GateResult} from '../gates/evaluate.js'
 import {readRequirements} from '../gates/requirements.js'
 import {findSecretsInFiles} from '../gates/secrets.js'
 import {selectRunner} from '../runners/select.js'
 import type {Runner} from '../runners/types.js'
-import {openToolVersionStore} from '../runners/tool-versions.js'
+import {openToolVersionStore, type ToolVersionStore} from '../runners/tool-versions.js'
 
 export interface CheckOptions {
   cwd: string
@@ -58,6 +59,30 @@ export const PHASE_CHECK_IDS: Readonly<Record<Exclude<PhaseId, 'static'>, readon
   test: ['pytest'],
   build: ['build'],
   scan: ['scan', 'trivy'],
+}
+
+/** What every phase of one run works with, and what an earlier phase leaves for a later one. */
+interface RunState {
+  options: CheckOptions
+  root: string
+  config: CicdConfig
+  allFiles: string[]
+  projectPythonFiles: string[]
+  planned: PlannedCheck[]
+  runner: Runner
+  versions: ToolVersionStore
+  cache: ResultCache
+  contents: ContentIds
+  pool: Pool
+  parallelism: number
+  shortSha?: string
+  progress(line: string): void
+  /** Tools that could not run: reported once, after every phase. */
+  missing: PrerequisiteError[]
+  coverageXml?: string
+  built?: ImageBuildResult[]
+  /** Why build and scan do not run (the tests failed). */
+  blockedBy?: string
 }
 
 export async function runCheck(options: CheckOptions): Promise<RunResult> {
@@ -110,83 +135,41 @@ export async function runCheck(options: CheckOptions): Promise<RunResult> {
     cicdVersion: options.cicdVersion,
     warn: (message) => options.terminal.error(`cache: ${message}`),
   })
-  const contents = await cache.contents([...projectPythonFiles, ...new Set(STATIC_CHECKS.flatMap((d) => d.configFiles))])
-  const missing: PrerequisiteError[] = []
-  const pool = new Pool(parallelism)
-  const phaseResults: PhaseResult[] = []
-  let coverageXml: string | undefined
-  let built: ImageBuildResult[] | undefined
-  let blockedBy: string | undefined
-  // Only the build phase tags images with the commit: a run without it spends no git call on it.
-  const shortSha = phases.includes('build') ? await shortCommit(root) : undefined
-  const progress = (line: string) => {
-    if (options.output !== 'silent') options.terminal.error(line)
+  const state: RunState = {
+    options,
+    root,
+    config,
+    allFiles,
+    projectPythonFiles,
+    planned,
+    runner,
+    versions,
+    cache,
+    contents: await cache.contents([...projectPythonFiles, ...new Set(STATIC_CHECKS.flatMap((d) => d.configFiles))]),
+    pool: new Pool(parallelism),
+    parallelism,
+    // Only the build phase tags images with the commit: a run without it spends no git call on it.
+    shortSha: phases.includes('build') ? await shortCommit(root) : undefined,
+    progress: (line) => {
+      if (options.output !== 'silent') options.terminal.error(line)
+    },
+    missing: [],
   }
-  const imageContext = () => ({root, config, files: allFiles, shortSha, progress, debug: (line: string) => options.terminal.debug(line)})
+  const phaseResults: PhaseResult[] = []
   try {
     for (const phase of phases) {
       const phaseStarted = performance.now()
-      let checks: CheckResult[]
-      if (blockedBy && (phase === 'build' || phase === 'scan')) {
-        checks = [skippedPhase(phase, blockedBy)]
-      } else if (phase === 'static') {
-        checks = await runScheduled(
-          {id: phase, checks: longestFirst(planned.filter((p) => p.definition.phase === phase))},
-          (check) =>
-            executeCheck(check, {
-              runner,
-              pool,
-              root,
-              parallelism,
-              pylint: {failUnder: config.checks.pylint.failUnder, scoreGate: config.checks.pylint.scoreGate},
-              versions,
-              cache,
-              contents,
-              pythonFiles: projectPythonFiles,
-              onMissingTool: (error) => missing.push(error),
-            }),
-          options.output,
-        ).then((results) => results.sort((a, b) => registryIndex(a.id) - registryIndex(b.id)))
-      } else if (phase === 'test') {
-        const tests = await testRunner(runner, config, root, options.cleanup)
-        // The phase modules load only when their phase runs: the hook starts the CLI on every push.
-        const {runTestPhase} = await import('../pipeline/test-phase.js')
-        const outcome = await runTestPhase({runner: tests, root, config, onMissingTool: (error) => missing.push(error)}).finally(
-          () => tests !== runner && tests.dispose(),
-        )
-        coverageXml = outcome.coverageXml
-        checks = [outcome.result]
-        if ((outcome.result.status === 'failed' || outcome.result.status === 'error') && !options.keepGoing) {
-          blockedBy = 'the test phase failed (--keep-going builds and scans anyway)'
-        }
-      } else if (phase === 'build') {
-        const {runBuildPhase} = await import('../pipeline/image-phases.js')
-        const outcome = await engineMissingAsError(phase, missing, () => runBuildPhase(imageContext()))
-        built = 'built' in outcome ? outcome.built : []
-        checks = 'results' in outcome ? (outcome.skipReason ? [skippedPhase(phase, outcome.skipReason)] : outcome.results) : [outcome]
-      } else if (built === undefined) {
-        checks = [skippedPhase(phase, 'the build phase did not run, so there is no image to scan')]
-      } else {
-        const images = built
-        const {runScanPhase} = await import('../pipeline/image-phases.js')
-        const outcome = await engineMissingAsError(phase, missing, () => runScanPhase(imageContext(), images))
-        checks = Array.isArray(outcome) ? outcome : [outcome]
-      }
-      if (phase !== 'static') for (const check of checks) progress(describeResult(check))
-      phaseResults.push({
-        id: phase,
-        status: worstStatus(checks.map((c) => c.status)),
-        durationMs: Math.round(performance.now() - phaseStarted),
-        checks,
-      })
+      const checks = await PHASE_RUNS[phase](state)
+      if (phase !== 'static') for (const check of checks) state.progress(describeResult(check))
+      phaseResults.push({id: phase, status: worstStatus(checks.map((c) => c.status)), durationMs: Math.round(performance.now() - phaseStarted), checks})
     }
   } finally {
     await Promise.all([runner.dispose(), versions.flush(), cache.close()])
   }
-  for (const error of missing) options.terminal.problem(error.message, error.nextSteps)
+  for (const error of state.missing) options.terminal.problem(error.message, error.nextSteps)
 
-  const gates = await evaluateRunGates({root, config, phases: phaseResults, trackedFiles: allFiles, requirementFiles, built})
-  const exitCode = Math.max(runExitCode(phaseResults, missing.length > 0), gatesBlock(gates) ? 1 : 0)
+  const gates = await evaluateRunGates({root, config, phases: phaseResults, trackedFiles: allFiles, requirementFiles, built: state.built})
+  const exitCode = Math.max(runExitCode(phaseResults, state.missing.length > 0), gatesBlock(gates) ? 1 : 0)
   const result: RunResult = {
     ok: exitCode === 0,
     exitCode,
@@ -199,9 +182,71 @@ export async function runCheck(options: CheckOptions): Promise<RunResult> {
     resultCache: cache.enabled ? 'on' : 'off',
     runnerChoice: options.runner ?? config.runner,
   }
-  if (options.writeReport ?? true) result.reportDir = await writeRunReport(result, config, coverageXml, root)
+  if (options.writeReport ?? true) result.reportDir = await writeRunReport(result, config, state.coverageXml, root)
   return result
 }
+
+/** The static tools, each on its planned files, all at once (the pool bounds the processes). */
+async function runStaticPhase(state: RunState): Promise<CheckResult[]> {
+  const {config} = state
+  const results = await runScheduled(
+    {id: 'static', checks: longestFirst(state.planned.filter((p) => p.definition.phase === 'static'))},
+    (check) =>
+      executeCheck(check, {
+        runner: state.runner,
+        pool: state.pool,
+        root: state.root,
+        parallelism: state.parallelism,
+        pylint: {failUnder: config.checks.pylint.failUnder, scoreGate: config.checks.pylint.scoreGate},
+        versions: state.versions,
+        cache: state.cache,
+        contents: state.contents,
+        pythonFiles: state.projectPythonFiles,
+        onMissingTool: (error) => state.missing.push(error),
+      }),
+    state.options.output,
+  )
+  return results.sort((a, b) => registryIndex(a.id) - registryIndex(b.id))
+}
+
+/** pytest with coverage; a failure blocks the image phases unless --keep-going. */
+async function runTests(state: RunState): Promise<CheckResult[]> {
+  const tests = await testRunner(state.runner, state.config, state.root, state.options.cleanup)
+  // The phase modules load only when their phase runs: the hook starts the CLI on every push.
+  const {runTestPhase} = await import('../pipeline/test-phase.js')
+  const outcome = await runTestPhase({runner: tests, root: state.root, config: state.config, onMissingTool: (error) => state.missing.push(error)}).finally(
+    () => tests !== state.runner && tests.dispose(),
+  )
+  state.coverageXml = outcome.coverageXml
+  if ((outcome.result.status === 'failed' || outcome.result.status === 'error') && !state.options.keepGoing) {
+    state.blockedBy = 'the test phase failed (--keep-going builds and scans anyway)'
+  }
+  return [outcome.result]
+}
+
+function imageContext(state: RunState) {
+  return {root: state.root, config: state.config, files: state.allFiles, shortSha: state.shortSha, progress: state.progress, debug: (line: string) => state.options.terminal.debug(line)}
+}
+
+async function buildImages(state: RunState): Promise<CheckResult[]> {
+  if (state.blockedBy) return [skippedPhase('build', state.blockedBy)]
+  const {runBuildPhase} = await import('../pipeline/image-phases.js')
+  const outcome = await engineMissingAsError('build', state.missing, () => runBuildPhase(imageContext(state)))
+  state.built = 'built' in outcome ? outcome.built : []
+  if (!('results' in outcome)) return [outcome]
+  return outcome.skipReason ? [skippedPhase('build', outcome.skipReason)] : outcome.results
+}
+
+async function scanImages(state: RunState): Promise<CheckResult[]> {
+  if (state.blockedBy) return [skippedPhase('scan', state.blockedBy)]
+  const images = state.built
+  if (images === undefined) return [skippedPhase('scan', 'the build phase did not run, so there is no image to scan')]
+  const {runScanPhase} = await import('../pipeline/image-phases.js')
+  const outcome = await engineMissingAsError('scan', state.missing, () => runScanPhase(imageContext(state), images))
+  return Array.isArray(outcome) ? outcome : [outcome]
+}
+
+const PHASE_RUNS: Record<PhaseId, (state: RunState) => Promise<CheckResult[]>> = {static: runStaticPhase, test: runTests, build: buildImages, scan: scanImages}
 
 const DEFAULT_PHASES: PhaseId[] = ['static', 'test']
 
