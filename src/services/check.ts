@@ -89,13 +89,13 @@ export async function runCheck(options: CheckOptions): Promise<RunResult> {
   const started = performance.now()
   const startedAt = new Date().toISOString()
   const root = await locateProjectRoot(options.cwd)
-  const loaded = await loadConfig({root})
+  // Independent: the configuration is parsed while git lists the files.
+  const [loaded, allFiles, repoHasFlake8Config] = await Promise.all([loadConfig({root}), listRepositoryFiles(root), hasOwnFlake8Config(root)])
   const {config} = loaded
   const only = options.only ?? []
   const skip = options.skip ?? []
   const phases = (options.phases ?? DEFAULT_PHASES).filter((phase) => phase === 'static' || phaseWanted(phase, only, skip))
 
-  const allFiles = await listRepositoryFiles(root)
   const projectPythonFiles = selectPythonFiles(allFiles, config)
   const pythonFiles = options.files ? projectPythonFiles.filter((file) => options.files!.includes(file)) : projectPythonFiles
   const present = new Set(allFiles)
@@ -111,29 +111,42 @@ export async function runCheck(options: CheckOptions): Promise<RunResult> {
     only: only.filter((id) => !isPhaseCheckId(id)),
     onlyGiven: only.length > 0,
     skip,
-    repoHasFlake8Config: await hasOwnFlake8Config(root),
+    repoHasFlake8Config,
     maxLineLengthExplicit: loaded.sources['checks.flake8.maxLineLength'] !== 'default',
     restrictedToFiles: options.files !== undefined,
   })
 
   const parallelism = config.concurrency > 0 ? config.concurrency : os.availableParallelism()
-  const runner = await selectRunner({
-    choice: options.runner ?? config.runner,
-    image: options.toolsImage ?? config.tools.image,
-    root,
-    config,
-    cleanup: options.cleanup,
-    terminal: options.terminal,
-  })
-
-  const versions = await openToolVersionStore()
-  const cache = await openResultCache({
-    root,
-    enabled: (options.cache ?? true) && config.cache.enabled,
-    maxSizeMb: config.cache.maxSizeMb,
-    dir: config.cache.dir,
-    cicdVersion: options.cicdVersion,
-    warn: (message) => options.terminal.error(`cache: ${message}`),
+  // The stores open while the runner is chosen (which may ask a Docker engine); whichever fails, the other
+  // is closed again.
+  const opening = Promise.all([
+    openToolVersionStore(),
+    openResultCache({
+      root,
+      enabled: (options.cache ?? true) && config.cache.enabled,
+      maxSizeMb: config.cache.maxSizeMb,
+      dir: config.cache.dir,
+      cicdVersion: options.cicdVersion,
+      warn: (message) => options.terminal.error(`cache: ${message}`),
+    }),
+  ])
+  let runner: Runner
+  try {
+    runner = await selectRunner({
+      choice: options.runner ?? config.runner,
+      image: options.toolsImage ?? config.tools.image,
+      root,
+      config,
+      cleanup: options.cleanup,
+      terminal: options.terminal,
+    })
+  } catch (error) {
+    await opening.then(([, opened]) => opened.close()).catch(() => undefined)
+    throw error
+  }
+  const [versions, cache] = await opening.catch(async (error: unknown) => {
+    await runner.dispose()
+    throw error
   })
   const state: RunState = {
     options,
