@@ -9,13 +9,18 @@ import type {Backup, TableStat} from '../state/store.js'
 import type {DeployContext} from './context.js'
 
 /** Row count and an order-independent checksum of each user table. */
-export async function tableStats(db: Pg): Promise<TableStat[]> {
+/** The application's tables, quoted as `schema.table` (safe to splice into SQL). */
+async function tableNames(db: Pg): Promise<string[]> {
   const tables = await db.query<{name: string}>(
     `select format('%I.%I', schemaname, tablename) as name from pg_tables
      where schemaname not in ('pg_catalog', 'information_schema') order by 1`,
   )
+  return tables.map((t) => t.name)
+}
+
+export async function tableStats(db: Pg): Promise<TableStat[]> {
   const out: TableStat[] = []
-  for (const {name} of tables) {
+  for (const name of await tableNames(db)) {
     const [row] = await db.query<{rows: string; checksum: string | null}>(
       `select count(*)::text as rows, md5(coalesce(string_agg(h, '' order by h), '')) as checksum from (select md5(t::text) as h from ${name} t) s`,
     )
@@ -96,19 +101,27 @@ export async function stopWrites(ctx: DeployContext): Promise<number> {
 }
 
 /** Restores the archive and proves the result: pg_restore's status, then every table's rows and checksum. */
-export async function restoreBackup(ctx: DeployContext, backup: Backup): Promise<{tables: number; rows: number}> {
+/**
+ * Restores a backup so the tables are exactly the backup's: pg_restore --clean replaces the tables it holds,
+ * and the tables created since (by the release being rolled back) are dropped; the safety backup taken
+ * before the restore keeps their content.
+ */
+export async function restoreBackup(ctx: DeployContext, backup: Backup): Promise<{tables: number; rows: number; dropped: string[]}> {
   const appDb = requireAppDb(ctx)
   await checkArchive(ctx, backup)
   await ctx.pgTools.restore({url: appDb.url, file: backup.file})
   const db = await appDb.connect()
   try {
+    const backedUp = new Set(backup.tables.map((t) => t.table))
+    const newer = (await tableNames(db)).filter((name) => !backedUp.has(name))
+    if (newer.length > 0) await db.query(`drop table if exists ${newer.join(', ')} cascade`)
     const problems = compareStats(backup.tables, await tableStats(db))
     if (problems.length > 0) {
       throw new IntegrityError(`The restored database does not match backup #${backup.id}: ${problems.join('; ')}`, [
         'The safety backup taken just before the restore holds the previous content; see cicd releases --env ' + ctx.env.name,
       ])
     }
-    return {tables: backup.tables.length, rows: backup.tables.reduce((sum, t) => sum + t.rows, 0)}
+    return {tables: backup.tables.length, rows: backup.tables.reduce((sum, t) => sum + t.rows, 0), dropped: newer}
   } finally {
     await db.close()
   }

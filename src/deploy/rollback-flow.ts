@@ -103,7 +103,7 @@ export function describeRollback(ctx: DeployContext, plan: RollbackPlan): string
     `  1. alert-and-lock   CRITICAL notification to ${ctx.env.notifications.routes.map((r) => r.channel).join(', ') || 'no route'}; take the lock; open an incident`,
     `  2. stop-current     ${ctx.balancer ? `take release #${plan.current.id} out of ${ctx.balancer.description}; ` : ''}drain; stop its containers (graceful, then kill)`,
     plan.backup
-      ? `  3. restore-database stop writes; safety backup of the current data; restore backup #${plan.backup.id} (${new Date(plan.backup.createdAt).toISOString()}, ${plan.backup.sizeBytes} bytes, sha256 ${plan.backup.sha256.slice(0, 12)}…); verify ${plan.backup.tables.length} tables`
+      ? `  3. restore-database stop writes; safety backup of the current data; restore backup #${plan.backup.id} (${new Date(plan.backup.createdAt).toISOString()}, ${plan.backup.sizeBytes} bytes, sha256 ${plan.backup.sha256.slice(0, 12)}…); drop tables created since; verify ${plan.backup.tables.length} tables`
       : `  3. restore-database skipped (the database is left as it is)`,
     `  4. deploy-previous  start ${targetInstances.length} instance(s) of ${Object.values(plan.target.spec.services).map((s) => `${s.imageRef} (${s.imageId.slice(7, 19)})`).join(', ')} on ports ${targetInstances.map((i) => i.port).join(', ')} with release #${plan.target.id}'s configuration; wait until healthy`,
     `  5. verify           ${describeVerification(ctx, 'rollback')}`,

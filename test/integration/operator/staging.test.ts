@@ -39,6 +39,9 @@ describe('staging: rolling deploy and rollback', () => {
     const before = await sql(world.appUrl, `select md5(string_agg(t::text, ',' order by id)) as sum, count(*)::int as n from items t`)
     await sql(world.appUrl, `delete from items where id % 3 = 0`)
     await sql(world.appUrl, `update items set price = 0 where id < 50`)
+    // … and creates a table of its own, which the database of v1 did not have.
+    await sql(world.appUrl, `create table v2_audit (id int primary key, note text)`)
+    await sql(world.appUrl, `insert into v2_audit values (1, 'written by v2')`)
 
     const rollback = await cli('rollback', '--env', 'staging', '--yes')
     expect(rollback.exitCode, rollback.stderr).toBe(0)
@@ -49,6 +52,9 @@ describe('staging: rolling deploy and rollback', () => {
 
     const after = await sql(world.appUrl, `select md5(string_agg(t::text, ',' order by id)) as sum, count(*)::int as n from items t`)
     expect(after).toEqual(before)
+    expect(await sql(world.appUrl, `select to_regclass('public.v2_audit') as t`)).toEqual([{t: null}])
+    const [restore] = await sql<{detail: {dropped: string[]}}>(world.stateUrl, `select detail from cicd.journal where step = 'restore-database' and event = 'finished'`)
+    expect(restore.detail.dropped).toEqual(['public.v2_audit'])
 
     const releases = await sql<{id: string; status: string}>(world.stateUrl, 'select id, status from cicd.releases order by id')
     expect(releases.map((r) => r.status)).toEqual(['verified', 'rolled-back'])
