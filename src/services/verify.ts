@@ -107,7 +107,7 @@ export async function verify(options: VerifyOptions): Promise<VerifyOutcome> {
   const {loadConfig, locateProjectRoot} = await import('../config/load.js')
   const root = await locateProjectRoot(options.cwd)
   const {config, file} = await loadConfig({root})
-  const environments = (config as {environments?: EnvironmentsConfig}).environments ?? {}
+  const environments = config.environments ?? {}
   const env = selectEnvironment(environments, options.environment, file)
   const selection = selectChecks(env, options.suite, {force: options.force})
   const redact = createRedactor(environmentSecrets(env, options.hostEnv))
@@ -136,7 +136,7 @@ export async function verify(options: VerifyOptions): Promise<VerifyOutcome> {
     limits: env.verify.watch,
     // The task list would redraw every round; a watch logs one line per round instead.
     runRound: () => runRound('silent'),
-    alerter: await alerterFor(env, (config as {alerts: AlertsConfig}).alerts, state, redact, options),
+    alerter: await alerterFor(env, config.alerts, state, redact, options),
     now: Date.now,
     sleep: sleepUnlessAborted,
     signal: options.signal,
