@@ -13,7 +13,7 @@ import type {Runner} from '../runners/types.js'
 import type {CheckResult} from './result.js'
 import {splitIntoBatches} from './batches.js'
 import type {PlannedCheck} from './plan.js'
-import type {Pool} from './pool.js'
+import type {Pool, Reservation} from './pool.js'
 import {checkStatus} from './verdict.js'
 
 export interface ExecuteContext {
@@ -31,6 +31,8 @@ export interface ExecuteContext {
   pythonFiles: readonly string[]
   /** Called when a tool is missing, so the run can exit 3 after reporting every check. */
   onMissingTool(error: PrerequisiteError): void
+  /** Hold a pool slot from the start (Pool.reserve): the check that decides when the phase ends. */
+  holdSlot?: boolean
 }
 
 /**
@@ -41,9 +43,24 @@ export interface ExecuteContext {
 export const TOOL_ENV: Readonly<Record<string, string>> = Object.freeze({PYTHONHASHSEED: '0'})
 
 export async function executeCheck(planned: PlannedCheck, context: ExecuteContext): Promise<CheckResult> {
+  if (planned.skipReason) return {...resultBase(planned), status: 'skipped', durationMs: 0, findings: [], reason: planned.skipReason}
+  // Taken before the first await, so that no check started after this one can take the slot first.
+  const reservation = context.holdSlot ? context.pool.reserve() : undefined
+  try {
+    return await runPlanned(planned, context, reservation)
+  } finally {
+    reservation?.release()
+  }
+}
+
+function resultBase(planned: PlannedCheck) {
   const {definition} = planned
-  const base = {id: definition.id, tool: definition.tool, phase: definition.phase, cached: false, gate: planned.gate}
-  if (planned.skipReason) return {...base, status: 'skipped', durationMs: 0, findings: [], reason: planned.skipReason}
+  return {id: definition.id, tool: definition.tool, phase: definition.phase, cached: false, gate: planned.gate}
+}
+
+async function runPlanned(planned: PlannedCheck, context: ExecuteContext, reservation: Reservation | undefined): Promise<CheckResult> {
+  const {definition} = planned
+  const base = resultBase(planned)
   const started = performance.now()
   const elapsed = () => Math.round(performance.now() - started)
 
@@ -58,7 +75,7 @@ export async function executeCheck(planned: PlannedCheck, context: ExecuteContex
     throw error
   }
 
-  const tool = toolInvoker(planned, context)
+  const tool = toolInvoker(planned, context, reservation)
   const identified = await identifyTool(definition, context, tool.run).catch(() => undefined)
   const scope = identified?.version && context.cache.enabled ? scopeOf(planned, context, {identity: identified.identity, version: identified.version}) : undefined
 
@@ -101,10 +118,10 @@ interface ToolInvoker {
   invokeAndParse(files: string[], index: number, extra?: {args: string[]; env?: Record<string, string>}): Promise<ParsedRun>
 }
 
-function toolInvoker(planned: PlannedCheck, context: ExecuteContext): ToolInvoker {
+function toolInvoker(planned: PlannedCheck, context: ExecuteContext, reservation: Reservation | undefined): ToolInvoker {
   const {definition} = planned
   const run = (argv: string[], env?: Record<string, string>) =>
-    context.pool.run(() => context.runner.run({argv, cwd: context.root, env: {...TOOL_ENV, ...env}}))
+    (reservation ?? context.pool).run(() => context.runner.run({argv, cwd: context.root, env: {...TOOL_ENV, ...env}}))
   return {
     run,
     async invokeAndParse(files, index, extra) {

@@ -1,4 +1,5 @@
 // A counting semaphore: at most `size` tool processes at once, whatever mix of checks and batches asks.
+// A check can also hold a slot of its own before it knows what it will run (see reserve).
 
 export class Pool {
   private active = 0
@@ -9,13 +10,58 @@ export class Pool {
   }
 
   async run<T>(job: () => Promise<T>): Promise<T> {
-    if (this.active >= this.size) await new Promise<void>((resolve) => this.waiting.push(resolve))
-    this.active++
+    await this.acquire()
     try {
       return await job()
     } finally {
-      this.active--
-      this.waiting.shift()?.()
+      this.releaseSlot()
     }
   }
+
+  /**
+   * Takes a slot now, for a check that still has to prepare its command (pylint reads its cache and scans the
+   * imports first). Without it, the quicker checks take every slot meanwhile and the longest one, which
+   * decides when the phase ends, starts last. Its runs use the held slot while it is idle, and the pool
+   * otherwise; `release` gives the slot back (once, whatever ran).
+   */
+  reserve(): Reservation {
+    const acquired = this.acquire()
+    let current: Promise<unknown> | undefined
+    let released = false
+    return {
+      run: async (job) => {
+        if (current || released) return this.run(job)
+        const running = acquired.then(job)
+        current = running
+        try {
+          return await running
+        } finally {
+          current = undefined
+        }
+      },
+      release: () => {
+        if (released) return
+        released = true
+        const settled = Promise.allSettled([acquired, current])
+        void settled.then(() => this.releaseSlot())
+      },
+    }
+  }
+
+  /** A free slot, or a place in the queue (a freed slot passes straight to the next in line). */
+  private async acquire(): Promise<void> {
+    if (this.active < this.size) this.active++
+    else await new Promise<void>((resolve) => this.waiting.push(resolve))
+  }
+
+  private releaseSlot(): void {
+    const next = this.waiting.shift()
+    if (next) next()
+    else this.active--
+  }
+}
+
+export interface Reservation {
+  run<T>(job: () => Promise<T>): Promise<T>
+  release(): void
 }

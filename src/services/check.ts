@@ -168,6 +168,10 @@ export async function runCheck(options: CheckOptions): Promise<RunResult> {
     },
     missing: [],
   }
+  // Work that needs no tool result starts now and proceeds while the tools run: gate 1's secret scan of the
+  // tracked files, and loading the report writer.
+  const secretScan = phases.includes('static') && config.gates.codeSecurity.secrets ? handled(findSecretsInFiles(root, allFiles)) : undefined
+  const reportWriter = (options.writeReport ?? true) ? handled(import('../reports/report-folder.js')) : undefined
   const phaseResults: PhaseResult[] = []
   try {
     for (const phase of phases) {
@@ -181,7 +185,7 @@ export async function runCheck(options: CheckOptions): Promise<RunResult> {
   }
   for (const error of state.missing) options.terminal.problem(error.message, error.nextSteps)
 
-  const gates = await evaluateRunGates({root, config, phases: phaseResults, trackedFiles: allFiles, requirementFiles, built: state.built})
+  const gates = await evaluateRunGates({root, config, phases: phaseResults, secretScan, requirementFiles, built: state.built})
   const exitCode = Math.max(runExitCode(phaseResults, state.missing.length > 0), gatesBlock(gates) ? 1 : 0)
   const result: RunResult = {
     ok: exitCode === 0,
@@ -195,7 +199,7 @@ export async function runCheck(options: CheckOptions): Promise<RunResult> {
     resultCache: cache.enabled ? 'on' : 'off',
     runnerChoice: options.runner ?? config.runner,
   }
-  if (options.writeReport ?? true) result.reportDir = await writeRunReport(result, config, state.coverageXml, root)
+  if (reportWriter) result.reportDir = await writeRunReport(await reportWriter, result, config, state.coverageXml, root)
   return result
 }
 
@@ -216,6 +220,7 @@ async function runStaticPhase(state: RunState): Promise<CheckResult[]> {
         contents: state.contents,
         pythonFiles: state.projectPythonFiles,
         onMissingTool: (error) => state.missing.push(error),
+        holdSlot: check.definition.id === 'pylint',
       }),
     state.options.output,
   )
@@ -264,7 +269,7 @@ const PHASE_RUNS: Record<PhaseId, (state: RunState) => Promise<CheckResult[]>> =
 const DEFAULT_PHASES: PhaseId[] = ['static', 'test']
 
 /**
- * pylint first: it is most of a cold static phase's time, and the pool hands out slots in order, so
+ * pylint first, holding a pool slot while it prepares its run: it is most of a cold static phase's time, so
  * starting it last would leave one core idle at the end. Results are reported in the registry's order.
  */
 function registryIndex(id: string): number {
@@ -329,7 +334,8 @@ interface GateContext {
   root: string
   config: CicdConfig
   phases: PhaseResult[]
-  trackedFiles: string[]
+  /** The secret scan started with the run; undefined when gate 1 does not look for secrets or static does not run. */
+  secretScan?: ReturnType<typeof findSecretsInFiles>
   requirementFiles: string[]
   built?: ImageBuildResult[]
 }
@@ -339,7 +345,7 @@ async function evaluateRunGates(context: GateContext): Promise<GateResult[]> {
   const {config} = context
   const checks = context.phases.flatMap((p) => p.checks)
   const staticRan = context.phases.some((p) => p.id === 'static')
-  const secrets = staticRan && config.gates.codeSecurity.secrets ? await findSecretsInFiles(context.root, context.trackedFiles) : undefined
+  const secrets = staticRan ? await context.secretScan : undefined
   const requirements = staticRan
     ? (
         await Promise.all(
@@ -357,14 +363,21 @@ async function evaluateRunGates(context: GateContext): Promise<GateResult[]> {
   return evaluateGates({checks, secrets, requirements, licenses, images, config: config.gates})
 }
 
-async function writeRunReport(result: RunResult, config: CicdConfig, coverageXml: string | undefined, root: string): Promise<string> {
+type ReportWriter = typeof import('../reports/report-folder.js')
+
+/** The promise itself, marked as handled: it is awaited later, and until then a rejection must not end the process. */
+function handled<T>(promise: Promise<T>): Promise<T> {
+  promise.catch(() => undefined)
+  return promise
+}
+
+async function writeRunReport(writer: ReportWriter, result: RunResult, config: CicdConfig, coverageXml: string | undefined, root: string): Promise<string> {
   const pytest = result.phases.flatMap((p) => p.checks).find((c) => c.id === 'pytest')
   const coverage =
     pytest?.coverage && config.test.coverage.enabled
       ? {summary: pytest.coverage, threshold: config.test.coverage.threshold, status: coverageVerdict(pytest.coverage, config.test.coverage).status}
       : undefined
-  const {writeReportFolder} = await import('../reports/report-folder.js')
-  const {dir} = await writeReportFolder({
+  const {dir} = await writer.writeReportFolder({
     reportsDir: path.resolve(root, config.reports.dir),
     data: {run: result, coverage, tests: pytest?.tests, gates: result.gates},
     coverageXml,

@@ -23,6 +23,51 @@ describe('Pool', () => {
     expect(done).toEqual([0, 1, 2, 3, 4, 5, 6])
   })
 
+  it('keeps a reserved slot for its holder while other jobs queue, and gives it back on release', async () => {
+    const pool = new Pool(2)
+    const order: string[] = []
+    const reservation = pool.reserve()
+    let release!: () => void
+    const blocker = pool.run(() => new Promise<void>((resolve) => (release = resolve)))
+    const queued = pool.run(async () => void order.push('queued'))
+    await new Promise((resolve) => setTimeout(resolve, 5))
+    expect(order).toEqual([])
+    // The held slot runs its holder's job at once, although a job waits in the pool.
+    await reservation.run(async () => void order.push('holder'))
+    expect(order).toEqual(['holder'])
+    reservation.release()
+    reservation.release()
+    await queued
+    expect(order).toEqual(['holder', 'queued'])
+    release()
+    await blocker
+    // Released once: two slots again, not three.
+    let active = 0
+    let peak = 0
+    await Promise.all(Array.from({length: 4}, () => pool.run(async () => {
+      peak = Math.max(peak, ++active)
+      await new Promise((resolve) => setTimeout(resolve, 2))
+      active--
+    })))
+    expect(peak).toBe(2)
+  })
+
+  it("sends a holder's second concurrent job through the pool, and releases only after the held job ends", async () => {
+    const pool = new Pool(1)
+    const reservation = pool.reserve()
+    let finishHeld!: () => void
+    const events: string[] = []
+    const held = reservation.run(() => new Promise<void>((resolve) => (finishHeld = () => (events.push('held done'), resolve()))))
+    const second = reservation.run(async () => void events.push('second'))
+    await new Promise((resolve) => setTimeout(resolve, 5))
+    reservation.release()
+    await new Promise((resolve) => setTimeout(resolve, 5))
+    expect(events).toEqual([])
+    finishHeld()
+    await Promise.all([held, second])
+    expect(events).toEqual(['held done', 'second'])
+  })
+
   it('frees the slot of a job that throws', async () => {
     const pool = new Pool(1)
     await expect(pool.run(async () => Promise.reject(new Error('boom')))).rejects.toThrow('boom')
