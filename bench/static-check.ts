@@ -32,8 +32,8 @@ export async function runSequential(repo: BenchRepo): Promise<Sample> {
 }
 
 /** `cicd check --phase static` on the repository, the whole CLI start included. */
-export function runCicd(repo: BenchRepo, flags: string[]): Promise<Sample> {
-  return measure('node', [CLI, 'check', '--phase', 'static', '--skip', SKIPPED.join(','), '--json', '--cwd', repo.dir, ...flags], {cwd: repo.dir})
+export function runCicd(repo: BenchRepo, flags: string[], env?: Record<string, string>): Promise<Sample> {
+  return measure('node', [CLI, 'check', '--phase', 'static', '--skip', SKIPPED.join(','), '--json', '--cwd', repo.dir, ...flags], {cwd: repo.dir, env: benchEnv(env)})
 }
 
 /** The engine's cost of creating and starting the run's one container, measured on its own. */

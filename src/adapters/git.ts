@@ -28,6 +28,13 @@ export interface GitRepository {
   currentBranch(): Promise<string | undefined>
   /** No staged, unstaged or untracked (not ignored) change. */
   isClean(): Promise<boolean>
+  /**
+   * The working tree as git sees it, in three git processes and without writing anything (not even the
+   * index's stat cache): a digest of every index entry and of the bytes of every file whose working copy
+   * differs from the index or that is untracked and not ignored (equal digests: the same files with the same
+   * content), the common dir, and HEAD's branch and commit.
+   */
+  worktreeSnapshot(): Promise<WorktreeSnapshot>
   /** refs/remotes/* (full names). */
   remoteTrackingRefs(): Promise<string[]>
   /** Commits reachable from `tip` and not from `base` (or, without one, from no remote-tracking ref). */
@@ -42,6 +49,39 @@ export interface GitRepository {
   removeWorktree(directory: string): Promise<void>
   /** Absolute paths of the registered worktrees, the main one first. */
   worktrees(): Promise<string[]>
+}
+
+export interface WorktreeSnapshot {
+  digest: string
+  commonDir: string
+  /** undefined when detached. */
+  branch?: string
+  /** undefined on an unborn branch. */
+  head?: string
+}
+
+/** Fields before the path in `status --porcelain=v2` entries: ordinary (1) and unmerged (u). */
+const STATUS_V2_FIELDS: Record<string, number> = {'1': 8, u: 10}
+
+/**
+ * `status --porcelain=v2 -z --branch --no-renames`: the paths (relative to the top) whose working copy
+ * differs from the index (Y of XY; X alone is in the index already), untracked ones, and the branch headers.
+ */
+function readStatusV2(output: string): {differing: string[]; branch?: string; head?: string} {
+  const differing: string[] = []
+  let branch: string | undefined
+  let head: string | undefined
+  for (const entry of output.split('\0').filter(Boolean)) {
+    if (entry.startsWith('# branch.head ')) branch = entry.slice('# branch.head '.length)
+    else if (entry.startsWith('# branch.oid ')) head = entry.slice('# branch.oid '.length)
+    else if (entry.startsWith('? ')) differing.push(entry.slice(2))
+    else {
+      const fields = STATUS_V2_FIELDS[entry[0]]
+      const parts = entry.split(' ')
+      if (fields !== undefined && (entry[0] === 'u' || parts[1][1] !== '.')) differing.push(parts.slice(fields).join(' '))
+    }
+  }
+  return {differing, branch: branch === '(detached)' ? undefined : branch, head: head === '(initial)' ? undefined : head}
 }
 
 /** A git repository seen from `cwd`; nothing runs until a method is called. */
@@ -116,6 +156,21 @@ export function openGitRepository(cwd: string): GitRepository {
       }
     },
     isClean: async () => (await raw(['status', '--porcelain=v1', '--untracked-files=all', '--ignore-submodules=none'])).trim() === '',
+    worktreeSnapshot: async () => {
+      const [places, index, status, {createHash}, {readFile}] = await Promise.all([
+        raw(['rev-parse', '--show-toplevel', '--path-format=absolute', '--git-common-dir']).then(lines),
+        raw(['-c', 'core.quotepath=off', 'ls-files', '-s', '-z']),
+        raw(['--no-optional-locks', 'status', '--porcelain=v2', '-z', '--branch', '--untracked-files=all', '--no-renames', '--ignore-submodules=none']),
+        import('node:crypto'),
+        import('node:fs/promises'),
+      ])
+      const [top, commonDir] = places
+      const {differing, branch, head} = readStatusV2(status)
+      const hash = createHash('sha256').update(index).update('\0\0')
+      const contents = await Promise.all(differing.sort().map(async (file) => [file, await readFile(path.join(top, file)).catch(() => undefined)] as const))
+      for (const [file, content] of contents) hash.update(file).update(content === undefined ? '\0absent\0' : createHash('sha256').update(content).digest('hex')).update('\0')
+      return {digest: hash.digest('hex'), commonDir, branch, head}
+    },
     remoteTrackingRefs: async () => lines(await raw(['for-each-ref', '--format=%(refname)', 'refs/remotes/'])),
     newCommits: async (tip, base) =>
       lines(await raw(base ? ['rev-list', `${base}..${tip}`] : ['rev-list', tip, '--not', '--remotes'])),

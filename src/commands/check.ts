@@ -7,6 +7,7 @@ import {PHASES, type PhaseId} from '../checks/types.js'
 import {EXIT_CODES_HELP} from '../errors.js'
 import {renderJson} from '../reports/json.js'
 import {parseReportSpecs, writeReports} from '../reports/write.js'
+import {rememberingRun} from '../replay/remember.js'
 import {runCheck} from '../services/check.js'
 import {renderSummary} from '../pipeline/summary.js'
 
@@ -54,6 +55,7 @@ ${EXIT_CODES_HELP}`
     if (flags.push) throw pushRefused()
     const reports = parseReportSpecs(flags.report ?? [])
     const output = flags.json ? 'silent' : flags.ci || flags.verbose || !process.stderr.isTTY ? 'plain' : 'tty'
+    const memory = rememberingRun({argv: this.argv, cwd: process.cwd(), env: process.env, packageRoot: this.config.root}, isCI.isCI, (line) => this.terminal.error(line))
     const result = await runCheck({
       cwd: flags.cwd,
       phases: flags.all ? [...PHASES] : (flags.phase as PhaseId[] | undefined),
@@ -74,6 +76,7 @@ ${EXIT_CODES_HELP}`
     if (flags.json) this.terminal.out(renderJson(result))
     else this.terminal.out(renderSummary(result, this.terminal.color, {quiet: flags.quiet}))
     if (result.reportDir) this.terminal.error(`report: ${result.reportDir}/index.html`)
+    await memory.keep(result)
     if (result.exitCode !== 0) throw new ExitWithCode(result.exitCode)
   }
 }

@@ -38,6 +38,8 @@ export interface RunContext {
   branch: string | null | undefined
   commit: string | null | undefined
   where: RunPlace
+  /** The repository's git common dir (the file ledger's place), when the caller knows it. */
+  commonDir?: string
 }
 
 const SECURITY_CHECKS = new Set(['bandit', 'safety', 'pip-audit'])

@@ -26,8 +26,8 @@ export async function recordRun(result: RunResult, context: RunContext, options:
     }
   }
   try {
-    const {openGitRepository} = await import('../adapters/git.js')
-    const file = ledgerFile(await openGitRepository(context.root).commonDir())
+    const commonDir = context.commonDir ?? (await (await import('../adapters/git.js')).openGitRepository(context.root).commonDir())
+    const file = ledgerFile(commonDir)
     await appendEntry(file, entry)
     return {kind: 'file', file}
   } catch (error) {

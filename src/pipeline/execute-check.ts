@@ -98,6 +98,14 @@ async function runPlanned(planned: PlannedCheck, context: ExecuteContext, reserv
   return {...common, status: verdict.status, reason: verdict.reason, findings, score, exitCode: outcome.exitCode}
 }
 
+/**
+ * The checks whose results the result cache keeps: the file-local tools and pylint. Not the dependency
+ * audit (its answer changes with the vulnerability database) nor, so far, pytest.
+ */
+export function keptByResultCache(definition: Pick<CheckDefinition, 'id' | 'fileLocal'>): boolean {
+  return definition.fileLocal || definition.id === 'pylint'
+}
+
 /** What a check's tool runs produced, before the gate. */
 interface Outcome {
   findings: Finding[]

@@ -58,4 +58,6 @@ export interface RunResult {
   resultCache?: 'on' | 'off'
   /** The runner asked for (`runner` names the one used): auto decides by whether an engine answers. */
   runnerChoice?: 'auto' | 'local' | 'container'
+  /** A replay (nothing it depends on changed): when the run it repeats started; its report is that run's. */
+  replayOf?: string
 }

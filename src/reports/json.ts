@@ -44,6 +44,7 @@ export function renderJson(result: RunResult): string {
     phases: result.phases.map((phase) => phaseJson(phase)),
     gates: result.gates,
     reportDir: result.reportDir,
+    replayOf: result.replayOf,
   }
   return `${JSON.stringify(document, null, 2)}\n`
 }

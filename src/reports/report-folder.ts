@@ -1,19 +1,17 @@
 // The report folder every `cicd check` writes: `.cicd/reports/<run-id>/` with summary.json, junit.xml,
 // results.sarif, coverage.xml (when tests measured it) and index.html, plus `.cicd/reports/latest`, a
 // symlink to the newest run (a file naming it where symlinks are not allowed). Old runs beyond `keep` go.
-import {mkdir, readdir, readFile, readlink, rename, rm, symlink, writeFile} from 'node:fs/promises'
+import {mkdir, readdir, rm, writeFile} from 'node:fs/promises'
 import path from 'node:path'
 
-import {CicdError, ExitCode} from '../errors.js'
 import {renderHtml, type ReportData} from './html.js'
 import {renderJson} from './json.js'
 import {renderJunit} from './junit.js'
 import {renderSarif} from './sarif.js'
+import {pointLatest, RUN_ID} from './latest.js'
 
 export const REPORT_FILES = {summary: 'summary.json', junit: 'junit.xml', sarif: 'results.sarif', coverage: 'coverage.xml', html: 'index.html'} as const
 
-const LATEST = 'latest'
-const RUN_ID = /^\d{8}T\d{6}Z-[0-9a-f]{4}$/
 
 /** "20261126T181200Z-a1b2": sortable by time, unique within a second. */
 export function newRunId(startedAt: string, random: () => number = Math.random): string {
@@ -61,41 +59,8 @@ export async function writeReportFolder(options: WriteReportFolderOptions): Prom
   return {runId, dir}
 }
 
-/** Replaces `latest` in one rename, so a reader never sees it missing. */
-async function pointLatest(reportsDir: string, runId: string): Promise<void> {
-  const temporary = path.join(reportsDir, `.${LATEST}-${runId}`)
-  await rm(temporary, {force: true})
-  try {
-    await symlink(runId, temporary)
-  } catch {
-    await writeFile(temporary, `${runId}\n`)
-  }
-  await rename(temporary, path.join(reportsDir, LATEST))
-}
-
 async function prune(reportsDir: string, keep: number, current: string): Promise<void> {
   const runs = (await readdir(reportsDir)).filter((name) => RUN_ID.test(name)).sort()
   const excess = runs.filter((name) => name !== current).slice(0, Math.max(0, runs.length - keep))
   await Promise.all(excess.map((name) => rm(path.join(reportsDir, name), {recursive: true, force: true})))
-}
-
-/** The newest run's folder; a CicdError that says how to make one when there is none. */
-export async function latestReportDir(reportsDir: string): Promise<string> {
-  const pointer = path.join(reportsDir, LATEST)
-  const runId = await readlink(pointer).catch(async () => (await readFile(pointer, 'utf8').catch(() => '')).trim())
-  if (!runId || !RUN_ID.test(path.basename(runId))) {
-    throw new CicdError(`No build report yet in ${reportsDir}.`, {
-      exitCode: ExitCode.usage,
-      nextSteps: ['Run cicd check: every run writes its report there'],
-    })
-  }
-  const dir = path.resolve(reportsDir, runId)
-  const exists = await readdir(dir).then(
-    () => true,
-    () => false,
-  )
-  if (!exists) {
-    throw new CicdError(`The latest report (${runId}) was removed from ${reportsDir}.`, {exitCode: ExitCode.usage, nextSteps: ['Run cicd check again']})
-  }
-  return dir
 }

@@ -4,7 +4,8 @@ import path from 'node:path'
 import type {Opener} from '../adapters/browser.js'
 import {reportsSchema} from '../config/sections/reports.js'
 import {loadConfig, locateProjectRoot} from '../config/load.js'
-import {REPORT_FILES, latestReportDir} from '../reports/report-folder.js'
+import {latestReportDir} from '../reports/latest.js'
+import {REPORT_FILES} from '../reports/report-folder.js'
 
 export interface ReportOptions {
   cwd: string

@@ -66,6 +66,7 @@ export function fakeGit(state: FakeGitState = {}) {
     head: async () => state.head,
     currentBranch: async () => undefined,
     isClean: async () => state.clean ?? false,
+    worktreeSnapshot: async () => Promise.reject(new Error('the hook never reads a working tree')),
     remoteTrackingRefs: async () => state.remoteRefs ?? [],
     newCommits: async (tip, base) => (base ? (state.ranges?.[`${base}..${tip}`] ?? []) : (state.newCommits?.[tip] ?? [])),
     changedFiles: async (base, tip) => state.diffs?.[`${base}..${tip}`] ?? [],

@@ -7,7 +7,8 @@ import {afterEach, describe, expect, it} from 'vitest'
 import {gatesSchema} from '../../../src/config/sections/gates.js'
 import {evaluateGates} from '../../../src/gates/evaluate.js'
 import {renderHtml, type ReportData} from '../../../src/reports/html.js'
-import {latestReportDir, newRunId, REPORT_FILES, writeReportFolder} from '../../../src/reports/report-folder.js'
+import {latestReportDir} from '../../../src/reports/latest.js'
+import {newRunId, REPORT_FILES, writeReportFolder} from '../../../src/reports/report-folder.js'
 import {HOSTILE_MESSAGE, sampleRun, UNICODE_FILE} from './run-result.js'
 
 function data(): ReportData {
