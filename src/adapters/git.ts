@@ -30,11 +30,21 @@ export interface GitRepository {
   isClean(): Promise<boolean>
   /**
    * The working tree as git sees it, in three git processes and without writing anything (not even the
-   * index's stat cache): a digest of every index entry and of the bytes of every file whose working copy
-   * differs from the index or that is untracked and not ignored (equal digests: the same files with the same
-   * content), the common dir, and HEAD's branch and commit.
+   * index's stat cache): a digest of every index entry, of the content of every tracked file whose working
+   * copy differs from the index, and of the size and modification time of every untracked file git does not
+   * ignore (equal digests: the same files with the same content), the common dir, and HEAD's branch and commit.
    */
   worktreeSnapshot(): Promise<WorktreeSnapshot>
+  /**
+   * Files the index adds or changes against HEAD (every indexed file before the first commit). `indexFile`:
+   * another index than the repository's (the one `git commit` hands its pre-commit hook in GIT_INDEX_FILE).
+   */
+  stagedFiles(indexFile?: string): Promise<string[]>
+  /**
+   * A commit of exactly what the index holds, on HEAD when there is one, written to the object database
+   * only: no ref moves, and the index itself is not written (git write-tree works on a copy of it).
+   */
+  commitIndex(message: string, indexFile?: string): Promise<string>
   /** refs/remotes/* (full names). */
   remoteTrackingRefs(): Promise<string[]>
   /** Commits reachable from `tip` and not from `base` (or, without one, from no remote-tracking ref). */
@@ -63,25 +73,31 @@ export interface WorktreeSnapshot {
 /** Fields before the path in `status --porcelain=v2` entries: ordinary (1) and unmerged (u). */
 const STATUS_V2_FIELDS: Record<string, number> = {'1': 8, u: 10}
 
-/**
- * `status --porcelain=v2 -z --branch --no-renames`: the paths (relative to the top) whose working copy
- * differs from the index (Y of XY; X alone is in the index already), untracked ones, and the branch headers.
- */
-function readStatusV2(output: string): {differing: string[]; branch?: string; head?: string} {
-  const differing: string[] = []
-  let branch: string | undefined
-  let head: string | undefined
+interface StatusV2 {
+  /** Tracked paths (relative to the top) whose working copy differs from the index, with their status fields. */
+  modified: {file: string; fields: string}[]
+  untracked: string[]
+  branch?: string
+  head?: string
+}
+
+/** `status --porcelain=v2 -z --branch --no-renames`; Y of XY is the working copy against the index ('.': the same). */
+function readStatusV2(output: string): StatusV2 {
+  const status: StatusV2 = {modified: [], untracked: []}
   for (const entry of output.split('\0').filter(Boolean)) {
-    if (entry.startsWith('# branch.head ')) branch = entry.slice('# branch.head '.length)
-    else if (entry.startsWith('# branch.oid ')) head = entry.slice('# branch.oid '.length)
-    else if (entry.startsWith('? ')) differing.push(entry.slice(2))
+    if (entry.startsWith('# branch.head ')) status.branch = entry.slice('# branch.head '.length)
+    else if (entry.startsWith('# branch.oid ')) status.head = entry.slice('# branch.oid '.length)
+    else if (entry.startsWith('? ')) status.untracked.push(entry.slice(2))
     else {
-      const fields = STATUS_V2_FIELDS[entry[0]]
+      const count = STATUS_V2_FIELDS[entry[0]]
       const parts = entry.split(' ')
-      if (fields !== undefined && (entry[0] === 'u' || parts[1][1] !== '.')) differing.push(parts.slice(fields).join(' '))
+      // XY, the submodule state and the working copy's mode: a changed mode or submodule counts too.
+      if (count !== undefined && (entry[0] === 'u' || parts[1][1] !== '.')) status.modified.push({file: parts.slice(count).join(' '), fields: [parts[1], parts[2], parts[5]].join(' ')})
     }
   }
-  return {differing, branch: branch === '(detached)' ? undefined : branch, head: head === '(initial)' ? undefined : head}
+  if (status.branch === '(detached)') status.branch = undefined
+  if (status.head === '(initial)') status.head = undefined
+  return status
 }
 
 /** A git repository seen from `cwd`; nothing runs until a method is called. */
@@ -93,6 +109,17 @@ export function openGitRepository(cwd: string): GitRepository {
       simpleGit({baseDir: cwd, unsafe: {allowUnsafeHooksPath: true}}),
     ))
   const raw = async (args: string[]) => (await git()).raw(args)
+  /**
+   * A git command on another index file than the repository's: GIT_INDEX_FILE for that command alone. Not
+   * through simple-git, which refuses an environment that names an editor, and git sets GIT_EDITOR for hooks.
+   */
+  const withIndex = async (indexFile: string | undefined, args: string[]) => {
+    if (indexFile === undefined) return raw(args)
+    const {execFile} = await import('./process.js')
+    const output = await execFile('git', args, {cwd, env: {GIT_INDEX_FILE: path.resolve(cwd, indexFile)}})
+    if (output.exitCode !== 0) throw new Error(`git ${args.join(' ')} failed: ${output.stderr.trim()}`)
+    return output.stdout
+  }
   const succeeds = async (args: string[]) => {
     try {
       await raw(args)
@@ -157,7 +184,7 @@ export function openGitRepository(cwd: string): GitRepository {
     },
     isClean: async () => (await raw(['status', '--porcelain=v1', '--untracked-files=all', '--ignore-submodules=none'])).trim() === '',
     worktreeSnapshot: async () => {
-      const [places, index, status, {createHash}, {readFile}] = await Promise.all([
+      const [places, index, output, {createHash}, {readFile, stat}] = await Promise.all([
         raw(['rev-parse', '--show-toplevel', '--path-format=absolute', '--git-common-dir']).then(lines),
         raw(['-c', 'core.quotepath=off', 'ls-files', '-s', '-z']),
         raw(['--no-optional-locks', 'status', '--porcelain=v2', '-z', '--branch', '--untracked-files=all', '--no-renames', '--ignore-submodules=none']),
@@ -165,11 +192,38 @@ export function openGitRepository(cwd: string): GitRepository {
         import('node:fs/promises'),
       ])
       const [top, commonDir] = places
-      const {differing, branch, head} = readStatusV2(status)
+      const status = readStatusV2(output)
+      const absent = () => 'absent'
+      // Modified tracked files by content (there are few); untracked ones by size and modification time, as a
+      // directory nobody ignored (a virtualenv) can hold thousands.
+      const modified = await Promise.all(
+        status.modified.map(async ({file, fields}) => `M ${file}\0${fields}\0${await readFile(path.join(top, file)).then((bytes) => createHash('sha256').update(bytes).digest('hex'), absent)}`),
+      )
+      const untracked = await Promise.all(
+        status.untracked.map(async (file) => `? ${file}\0${await stat(path.join(top, file)).then(({size, mtimeMs}) => `${size}:${mtimeMs}`, absent)}`),
+      )
       const hash = createHash('sha256').update(index).update('\0\0')
-      const contents = await Promise.all(differing.sort().map(async (file) => [file, await readFile(path.join(top, file)).catch(() => undefined)] as const))
-      for (const [file, content] of contents) hash.update(file).update(content === undefined ? '\0absent\0' : createHash('sha256').update(content).digest('hex')).update('\0')
-      return {digest: hash.digest('hex'), commonDir, branch, head}
+      for (const line of [...modified, ...untracked].sort()) hash.update(line).update('\0')
+      return {digest: hash.digest('hex'), commonDir, branch: status.branch, head: status.head}
+    },
+    stagedFiles: async (indexFile) =>
+      nulSeparated(await withIndex(indexFile, ['-c', 'core.quotepath=off', 'diff', '--cached', '--name-only', '-z', '--no-renames', '--diff-filter=d'])),
+    commitIndex: async (message, indexFile) => {
+      const [{copyFile, mkdtemp, rm}, os] = await Promise.all([import('node:fs/promises'), import('node:os')])
+      const index = indexFile ?? path.resolve(cwd, (await raw(['rev-parse', '--path-format=absolute', '--git-path', 'index'])).trim())
+      const scratch = await mkdtemp(path.join(os.tmpdir(), 'cicd-index-'))
+      try {
+        const copy = path.join(scratch, 'index')
+        await copyFile(index, copy)
+        // write-tree stores its cache-tree in the index it reads: the copy's, never the user's.
+        const tree = (await withIndex(copy, ['write-tree'])).trim()
+        const head = await raw(['rev-parse', '--verify', '--quiet', 'HEAD^{commit}']).then((out) => out.trim(), () => '')
+        // An identity of its own: the commit is cicd's scratch object, and the user may have none configured yet.
+        const identity = ['-c', 'user.name=cicd', '-c', 'user.email=cicd@localhost']
+        return (await raw([...identity, 'commit-tree', tree, ...(head ? ['-p', head] : []), '-m', message])).trim()
+      } finally {
+        await rm(scratch, {recursive: true, force: true})
+      }
     },
     remoteTrackingRefs: async () => lines(await raw(['for-each-ref', '--format=%(refname)', 'refs/remotes/'])),
     newCommits: async (tip, base) =>

@@ -38,7 +38,9 @@ export function renderStatus(statuses: HookStatus[]): string {
       const lines = [`${status.hook}: ${state}${status.active ? ', git runs it' : ''}`, `  file: ${status.file}${status.style === 'husky' ? ' (run by husky)' : ''}`]
       if (status.chained) lines.push(`  runs first: ${status.chained}`)
       for (const problem of status.problems) lines.push(`  problem: ${problem}`)
-      if (status.state === 'missing' || status.state === 'foreign') lines.push('  install it: cicd hooks install')
+      if (status.state === 'missing' || status.state === 'foreign') {
+        lines.push(status.hook === 'pre-commit' ? '  optional (file-local checks on staged files): cicd hooks install --pre-commit' : '  install it: cicd hooks install')
+      }
       return lines.join('\n')
     })
     .join('\n')

@@ -153,7 +153,8 @@ function renderFindings(findings: Finding[], terminal: Terminal): void {
   if (findings.length > MAX_FINDINGS_SHOWN) terminal.error(`      … and ${findings.length - MAX_FINDINGS_SHOWN} more`)
 }
 
-function renderResult(result: RunResult, terminal: Terminal): void {
+/** Each check of a hook's run, with the findings of those that failed or warned (stderr). */
+export function renderResult(result: RunResult, terminal: Terminal): void {
   const {color} = terminal
   for (const check of result.phases.flatMap((phase) => phase.checks)) {
     const seconds = `${(check.durationMs / 1000).toFixed(1)} s`
@@ -247,12 +248,12 @@ export async function runPrePush(options: HookRunOptions): Promise<HookRunResult
   return {exitCode, refs: verdicts}
 }
 
-/** A verdict that cannot be written (a read-only or full .git) costs the next push a check, never this push. */
-async function rememberPass(options: HookRunOptions, key: VerdictKey, result: RunResult): Promise<void> {
+/** A verdict that cannot be written (a read-only or full .git) costs the next run a check, never this one. */
+export async function rememberPass(options: Pick<HookRunOptions, 'verdicts' | 'terminal'>, key: VerdictKey, result: RunResult): Promise<void> {
   try {
     await options.verdicts?.remember(key, result)
   } catch (error) {
-    options.terminal.error(`    warning: could not remember this pass, so the same push will be checked again (${(error as Error).message})`)
+    options.terminal.error(`    warning: could not remember this pass, so the same content will be checked again (${(error as Error).message})`)
   }
 }
 
@@ -260,10 +261,20 @@ async function rememberPass(options: HookRunOptions, key: VerdictKey, result: Ru
 async function checkoutTree(options: HookRunOptions, tip: string, releases: (() => Promise<void>)[]): Promise<string> {
   const {git} = options
   if ((await git.head()) === tip && (await git.isClean())) return git.topLevel()
-  const directory = path.join(options.tempDir, `cicd-pre-push-${short(tip)}-${randomUUID().slice(0, 8)}`)
+  return temporaryWorktree(options, 'pre-push', tip, releases)
+}
+
+/** `tip` checked out into a new detached worktree under tempDir; `releases` gets its removal. */
+export async function temporaryWorktree(
+  options: Pick<HookRunOptions, 'git' | 'tempDir' | 'cleanup'>,
+  hook: string,
+  tip: string,
+  releases: (() => Promise<void>)[],
+): Promise<string> {
+  const directory = path.join(options.tempDir, `cicd-${hook}-${short(tip)}-${randomUUID().slice(0, 8)}`)
   // Registered before it exists, so Ctrl-C during the checkout removes whatever part of it was made.
-  releases.push(options.cleanup.add(`temporary worktree ${directory}`, () => git.removeWorktree(directory)))
-  await git.addDetachedWorktree(directory, tip)
+  releases.push(options.cleanup.add(`temporary worktree ${directory}`, () => options.git.removeWorktree(directory)))
+  await options.git.addDetachedWorktree(directory, tip)
   return directory
 }
 

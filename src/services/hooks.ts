@@ -76,7 +76,11 @@ function editedError(file: string, chained: string, action: 'overwrite' | 'remov
   })
 }
 
-export async function installHooks(options: HooksOptions & {force?: boolean}): Promise<InstallResult[]> {
+/**
+ * Installs the pre-push hook, and the pre-commit hook when `preCommit` asks for it or cicd's is there
+ * already (so that installing again updates it rather than leaving an older script behind).
+ */
+export async function installHooks(options: HooksOptions & {force?: boolean; preCommit?: boolean}): Promise<InstallResult[]> {
   const {location} = await locate(options.git)
   const results: InstallResult[] = []
   for (const hook of HOOK_NAMES) {
@@ -84,6 +88,7 @@ export async function installHooks(options: HooksOptions & {force?: boolean}): P
     const chained = chainedFile(location, hook)
     const script = renderHookScript(hook, location.style)
     const state = await readState(options.files, file, hook, location.style)
+    if (hook === 'pre-commit' && !options.preCommit && (state === 'missing' || state === 'foreign')) continue
     const chainedPresent = (await options.files.read(chained)) !== undefined
     const result = (action: InstallResult['action']): InstallResult =>
       ({hook, file, action, ...(chainedPresent || state === 'foreign' ? {chained} : {})})
@@ -116,7 +121,8 @@ export async function uninstallHooks(options: HooksOptions & {force?: boolean}):
     const chained = chainedFile(location, hook)
     const state = await readState(options.files, file, hook, location.style)
     if (state === 'missing' || state === 'foreign') {
-      results.push({hook, file, action: 'not-installed'})
+      // The optional pre-commit hook, never installed, is not worth a line.
+      if (hook === 'pre-push') results.push({hook, file, action: 'not-installed'})
       continue
     }
     if (state === 'edited' && !options.force) throw editedError(file, chained, 'remove')

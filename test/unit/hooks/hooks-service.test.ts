@@ -93,6 +93,8 @@ describe('hooksStatus', () => {
     const {api: files} = fakeHookFiles({[HOOK]: {content: renderHookScript('pre-push', 'git')}, [CHAINED]: {content: LEGACY}})
     expect(await hooksStatus({git: fakeGit().api, files})).toEqual([
       {hook: 'pre-push', file: HOOK, style: 'git', state: 'current', executable: true, chained: CHAINED, problems: [], active: true},
+      // The optional pre-commit hook, not installed: reported, and not a problem.
+      {hook: 'pre-commit', file: HOOK.replace(/pre-push$/, 'pre-commit'), style: 'git', state: 'missing', executable: false, problems: [], active: false},
     ])
   })
 

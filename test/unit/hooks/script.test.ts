@@ -19,6 +19,16 @@ describe('the hook script', () => {
     expect(classifyHookFile(renderHookScript('pre-push', 'husky'), 'pre-push', 'git')).toEqual({kind: 'ours', current: false, edited: false})
   })
 
+  it('has a pre-commit form of its own: no stdin to read or hand on, and not mistaken for the pre-push hook', () => {
+    const script = renderHookScript('pre-commit', 'git')
+    expect(classifyHookFile(script, 'pre-commit', 'git')).toEqual({kind: 'ours', current: true, edited: false})
+    expect(classifyHookFile(script, 'pre-push', 'git')).toEqual({kind: 'foreign'})
+    // A pre-commit hook's stdin is the user's terminal: reading it would hang the commit.
+    expect(script).not.toContain('$(cat)')
+    expect(script).toContain('exec "$cicd" hooks run pre-commit "$@"')
+    expect(script).toContain('so the commit stops here')
+  })
+
   it('tells someone else’s hook apart, even one that calls cicd', () => {
     expect(classifyHookFile('#!/bin/sh\ncicd hooks run pre-push "$@"\n', 'pre-push', 'git')).toEqual({kind: 'foreign'})
   })
