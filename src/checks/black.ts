@@ -41,6 +41,8 @@ export const black: CheckDefinition = {
     // --no-color: a repository's [tool.black] may turn colour on, which would wrap the diff in escapes.
     return ['black', '--check', '--diff', '--no-color', ...settings.args, ...files.map(asOperand)]
   },
+  // black checks several files in a pool of one worker per core; --workers arrived in 22.1.
+  oneProcessArgs: (version) => (Number(version?.split('.')[0]) >= 22 ? ['--workers=1'] : []),
   parse(output, context): ParseResult {
     if (![0, 1, 123].includes(output.exitCode)) return toolError('black', output)
     const findings: Finding[] = []

@@ -29,6 +29,8 @@ export const flake8: CheckDefinition = {
     const lineLength = settings.maxLineLength === undefined ? [] : [`--max-line-length=${settings.maxLineLength}`]
     return ['flake8', '--format=default', ...lineLength, ...settings.args, ...files.map(asOperand)]
   },
+  // flake8's default --jobs=auto starts a worker per core.
+  oneProcessArgs: () => ['--jobs=1'],
   parse(output, context): ParseResult {
     if (output.exitCode !== 0 && output.exitCode !== 1) return toolError('flake8', output)
     if (CRASH.test(stripAnsi(output.stderr))) return toolError('flake8', output, 'flake8 crashed')

@@ -73,6 +73,13 @@ export interface CheckDefinition {
   argv(files: string[], settings: CheckSettings, outputDir?: string): string[]
   /** Files the tool writes into outputDir that the parser reads (a report the tool cannot print on a pipe). */
   outputFiles?: string[]
+  /**
+   * Options that keep a tool which spreads itself over every core to one process, for the version that runs
+   * (none when that version lacks them). cicd already runs the tools side by side, as many as there are
+   * cores; a tool starting workers of its own on top slows the others, pylint above all, which decides when
+   * the phase ends. They change nothing the tool reports.
+   */
+  oneProcessArgs?(version: string | undefined): string[]
   parse(output: ToolOutput, context: ParseContext): ParseResult
   /** Arguments that print the tool's version, and how to read it. */
   versionArgv: string[]

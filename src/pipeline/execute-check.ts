@@ -81,9 +81,10 @@ async function runPlanned(planned: PlannedCheck, context: ExecuteContext, reserv
 
   let outcome: Outcome
   try {
+    const oneProcess = {args: definition.oneProcessArgs?.(identified?.version) ?? []}
     if (definition.id === 'pylint' && scope) outcome = await runPylintSplit(planned, context, tool, scope)
-    else if (definition.fileLocal) outcome = await runFileLocal(planned, context, tool, scope)
-    else outcome = fromParts([await tool.invokeAndParse(planned.files, 0)], false)
+    else if (definition.fileLocal) outcome = await runFileLocal(planned, context, tool, scope, oneProcess)
+    else outcome = fromParts([await tool.invokeAndParse(planned.files, 0, oneProcess)], false)
   } catch (error) {
     if (isCicdError(error)) throw error
     outcome = {findings: [], cached: false, error: {message: `could not run ${definition.tool}: ${String(error)}`}}
@@ -155,11 +156,11 @@ function fromParts(parts: ParsedRun[], cached: boolean): Outcome {
   return {findings, score, exitCode, cached}
 }
 
-/** File-local tools: stored findings for unchanged files, the tool in parallel batches on the rest. */
-async function runFileLocal(planned: PlannedCheck, context: ExecuteContext, tool: ToolInvoker, scope: CheckScope | undefined): Promise<Outcome> {
+/** File-local tools: stored findings for unchanged files, the tool in parallel batches (one process each) on the rest. */
+async function runFileLocal(planned: PlannedCheck, context: ExecuteContext, tool: ToolInvoker, scope: CheckScope | undefined, oneProcess: {args: string[]}): Promise<Outcome> {
   const lookup = scope ? await context.cache.fileLocal(context.cache.scope(scope), planned.files, context.contents) : undefined
   const toRun = lookup ? lookup.misses : planned.files
-  const parts = await Promise.all(splitIntoBatches(toRun, context.parallelism).map((files, index) => tool.invokeAndParse(files, index)))
+  const parts = await Promise.all(splitIntoBatches(toRun, context.parallelism).map((files, index) => tool.invokeAndParse(files, index, oneProcess)))
   const outcome = fromParts(parts, lookup !== undefined && toRun.length === 0)
   if (outcome.error || !lookup) return outcome
   if (toRun.length > 0) await lookup.save(outcome.findings)

@@ -152,6 +152,19 @@ describe('the parsers on the real tools in /usr/bin', () => {
     expect(crashes.map((result) => result.kind)).toEqual(['error', 'error', 'error', 'error', 'error', 'error'])
   })
 
+  it('keeps flake8 and black to one process with options the installed versions accept, which change no finding', async () => {
+    for (const definition of [flake8, black]) {
+      const result = await execa(`/usr/bin/${definition.tool}`, definition.versionArgv, {reject: false})
+      const version = definition.parseVersion({stdout: result.stdout, stderr: result.stderr, exitCode: result.exitCode ?? -1, durationMs: 0})
+      const oneProcess = definition.oneProcessArgs?.(version) ?? []
+      expect(oneProcess, definition.id).not.toEqual([])
+      expect(await check(definition, FILES, {args: oneProcess}), definition.id).toEqual(await check(definition))
+    }
+    // An older black without --workers gets nothing it would reject.
+    expect(black.oneProcessArgs?.('21.12b0')).toEqual([])
+    expect(black.oneProcessArgs?.(undefined)).toEqual([])
+  })
+
   it('reads every tool version', async () => {
     for (const definition of [flake8, pylint, black, isort, bandit]) {
       const result = await execa(`/usr/bin/${definition.tool}`, definition.versionArgv, {reject: false})
