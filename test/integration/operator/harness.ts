@@ -38,10 +38,15 @@ export async function operatorCli(args: string[], options: CliOptions): Promise<
 export const PG_URL = process.env.CICD_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:55432/postgres'
 export const SERVICE_IMAGE = 'cicd-test/http-service'
 
-/** A base port with `count` free ports after it, and again at +100 (the second slot). */
+/**
+ * A base port with `count` free ports after it, and again at +100 (the second slot). Below the kernel's
+ * ephemeral range (32768 and up): the instances bind their ports on the host network, possibly minutes
+ * after this probe, and an outgoing connection (nginx to an upstream, a test's client, PostgreSQL) holding
+ * the same port as its local end by then would make that bind fail.
+ */
 export async function freePortRange(count: number): Promise<number> {
   for (let attempt = 0; attempt < 50; attempt++) {
-    const base = 20_000 + Math.floor(Math.random() * 20_000)
+    const base = 20_000 + Math.floor(Math.random() * 12_000)
     const ports = [...Array(count).keys()].flatMap((i) => [base + i, base + 100 + i])
     const free = await Promise.all(ports.map((port) => new Promise<boolean>((resolve) => {
       const server = net.createServer().once('error', () => resolve(false)).listen(port, '127.0.0.1', () => server.close(() => resolve(true)))
