@@ -40,6 +40,8 @@ export interface GitRepository {
    * another index than the repository's (the one `git commit` hands its pre-commit hook in GIT_INDEX_FILE).
    */
   stagedFiles(indexFile?: string): Promise<string[]>
+  /** Paths the index holds in conflict (a merge or rebase stopped on them). */
+  unmergedFiles(indexFile?: string): Promise<string[]>
   /**
    * A commit of exactly what the index holds, on HEAD when there is one, written to the object database
    * only: no ref moves, and the index itself is not written (git write-tree works on a copy of it).
@@ -208,6 +210,9 @@ export function openGitRepository(cwd: string): GitRepository {
     },
     stagedFiles: async (indexFile) =>
       nulSeparated(await withIndex(indexFile, ['-c', 'core.quotepath=off', 'diff', '--cached', '--name-only', '-z', '--no-renames', '--diff-filter=d'])),
+    unmergedFiles: async (indexFile) => [
+      ...new Set(nulSeparated(await withIndex(indexFile, ['-c', 'core.quotepath=off', 'ls-files', '--unmerged', '-z'])).map((entry) => entry.slice(entry.indexOf('\t') + 1))),
+    ],
     commitIndex: async (message, indexFile) => {
       const [{copyFile, mkdtemp, rm}, os] = await Promise.all([import('node:fs/promises'), import('node:os')])
       const index = indexFile ?? path.resolve(cwd, (await raw(['rev-parse', '--path-format=absolute', '--git-path', 'index'])).trim())

@@ -50,6 +50,12 @@ export async function runPreCommit(options: PreCommitOptions): Promise<{exitCode
     terminal.error(`cicd pre-commit: CICD_SKIP=${options.skipEnv}: committing without checks.`)
     return {exitCode: ExitCode.ok}
   }
+  const unmerged = await git.unmergedFiles(options.indexFile)
+  if (unmerged.length > 0) {
+    throw new UsageError(`The index holds ${unmerged.length} path${unmerged.length === 1 ? '' : 's'} in conflict (${unmerged.slice(0, 3).join(', ')}${unmerged.length > 3 ? ', …' : ''}), so there is no staged content to check yet.`, [
+      'Resolve the conflicts and git add the files, then commit (the hook runs then)',
+    ])
+  }
   const staged = (await git.stagedFiles(options.indexFile)).filter((file) => file.endsWith('.py'))
   if (staged.length === 0) {
     terminal.error('cicd pre-commit: no staged Python file; nothing to check.')

@@ -112,6 +112,25 @@ describe('the pre-commit hook checks the staged content', () => {
     expect(statSync(index).mtimeMs).toBe(mtime)
   })
 
+  it('run by hand on an index in conflict, it says what to do, exit 2, and writes nothing', async () => {
+    const fixture = await repo()
+    await fixture.git(['checkout', '-q', '-b', 'feature/other'])
+    fixture.write('pkg/mod.py', `${CLEAN_MODULE}\n\nOTHER = 1\n`)
+    await fixture.commitAll('other side')
+    await fixture.git(['checkout', '-q', 'main'])
+    fixture.write('pkg/mod.py', `${CLEAN_MODULE}\n\nMAIN = 1\n`)
+    await fixture.commitAll('main side')
+    await fixture.git(['merge', 'feature/other'], {expect: 1})
+    const before = await fixture.snapshot()
+
+    const run = await fixture.cicd(['hooks', 'run', 'pre-commit'], {expect: 2})
+
+    expect(run.stderr).toContain('The index holds 1 path in conflict (pkg/mod.py)')
+    expect(run.stderr).toContain('Resolve the conflicts and git add the files, then commit')
+    expect(run.stderr).not.toMatch(/\n\s+at .+:\d+:\d+\)?\n/)
+    expect(await fixture.snapshot()).toEqual(before)
+  })
+
   it('is bypassed by --no-verify and CICD_SKIP, has nothing to do without a staged Python file, and does not check passed content again', async () => {
     const fixture = await repo()
     fixture.write('pkg/mod.py', LINT_ERROR_MODULE)

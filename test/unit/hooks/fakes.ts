@@ -68,6 +68,7 @@ export function fakeGit(state: FakeGitState = {}) {
     isClean: async () => state.clean ?? false,
     worktreeSnapshot: async () => Promise.reject(new Error('the pre-push hook never reads the working tree')),
     stagedFiles: async () => Promise.reject(new Error('the pre-push hook never reads the index')),
+    unmergedFiles: async () => Promise.reject(new Error('the pre-push hook never reads the index')),
     commitIndex: async () => Promise.reject(new Error('the pre-push hook never reads the index')),
     remoteTrackingRefs: async () => state.remoteRefs ?? [],
     newCommits: async (tip, base) => (base ? (state.ranges?.[`${base}..${tip}`] ?? []) : (state.newCommits?.[tip] ?? [])),
