@@ -11,6 +11,7 @@ import os from 'node:os'
 import path from 'node:path'
 
 import {execFile, findOnPath} from '../adapters/process.js'
+import {pythonInterpreterOfFile} from '../runners/python-launch.js'
 import type {RunResult} from '../pipeline/result.js'
 
 export interface ToolIdentity {
@@ -58,11 +59,9 @@ async function stateOf(file: string): Promise<string> {
 
 /** The Python interpreter of a tool's script (its `#!` line), or undefined for anything else. */
 async function interpreterOf(tool: string): Promise<string | undefined> {
-  const head = (await readFile(tool, 'utf8').catch(() => '')).slice(0, 200).split('\n')[0]
-  const shebang = /^#!\s*(\S+)(?:\s+(\S+))?/.exec(head)
-  if (!shebang) return undefined
-  const interpreter = path.basename(shebang[1]) === 'env' && shebang[2] ? await findOnPath(shebang[2]) : shebang[1]
-  return interpreter && path.basename(interpreter).startsWith('python') ? interpreter : undefined
+  const python = await pythonInterpreterOfFile(tool)
+  if (!python) return undefined
+  return path.basename(python.program) === 'env' ? findOnPath(python.args[0]) : python.program
 }
 
 /**

@@ -80,6 +80,11 @@ export interface CheckDefinition {
    * the phase ends. They change nothing the tool reports.
    */
   oneProcessArgs?(version: string | undefined): string[]
+  /**
+   * A Python tool whose run builds objects it keeps until it exits (pylint's ASTs): run it with the cyclic
+   * garbage collector off (runners/python-launch.ts). It changes nothing the tool reports.
+   */
+  withoutCyclicGc?: boolean
   parse(output: ToolOutput, context: ParseContext): ParseResult
   /** Arguments that print the tool's version, and how to read it. */
   versionArgv: string[]

@@ -130,7 +130,7 @@ interface ToolInvoker {
 function toolInvoker(planned: PlannedCheck, context: ExecuteContext, reservation: Reservation | undefined): ToolInvoker {
   const {definition} = planned
   const run = (argv: string[], env?: Record<string, string>) =>
-    (reservation ?? context.pool).run(() => context.runner.run({argv, cwd: context.root, env: {...TOOL_ENV, ...env}}))
+    (reservation ?? context.pool).run(() => context.runner.run({argv, cwd: context.root, env: {...TOOL_ENV, ...env}, withoutCyclicGc: definition.withoutCyclicGc}))
   return {
     run,
     async invokeAndParse(files, index, extra) {

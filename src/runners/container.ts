@@ -11,6 +11,7 @@ import {CicdError, ExitCode, PrerequisiteError} from '../errors.js'
 import type {CleanupStack} from '../lifecycle/cleanup.js'
 import type {ToolOutput} from '../checks/types.js'
 import type {ResolvedTool, RunRequest, Runner} from './types.js'
+import {pythonInterpreterOf, withoutCyclicGc} from './python-launch.js'
 
 export interface ContainerRunnerOptions {
   /** The repository root, absolute; mounted read-only at the same path. */
@@ -140,8 +141,9 @@ export async function createContainerRunner(options: ContainerRunnerOptions): Pr
   }
 
   const resolveTool = async (tool: string): Promise<ResolvedTool> => {
-    const found = await exec(tool, ['sh', '-c', 'command -v -- "$1"', 'sh', tool], {cwd: root})
-    const path = found.stdout.trim()
+    // The executable's path, then its first line (a Python script's interpreter), in one exec.
+    const found = await exec(tool, ['sh', '-c', 'p=$(command -v -- "$1") || exit 1; printf "%s\\n" "$p"; head -c 256 -- "$p" 2>/dev/null | head -n 1', 'sh', tool], {cwd: root})
+    const [path = '', firstLine = ''] = found.stdout.split('\n')
     if (found.exitCode !== 0 || !path.startsWith('/')) {
       throw new PrerequisiteError(`${tool} is not installed in the tools image ${image}.`, [
         `Build an image that has it: cicd tools build (or pass --tools-image IMAGE)`,
@@ -149,7 +151,7 @@ export async function createContainerRunner(options: ContainerRunnerOptions): Pr
         `or leave this check out: cicd check --skip ${tool}`,
       ])
     }
-    return {name: tool, path}
+    return {name: tool, path, python: pythonInterpreterOf(firstLine)}
   }
 
   const resolve = (tool: string): Promise<ResolvedTool> => {
@@ -169,10 +171,11 @@ export async function createContainerRunner(options: ContainerRunnerOptions): Pr
     resolve,
     async run(request: RunRequest): Promise<ToolOutput> {
       const [tool, ...args] = request.argv
-      const {path} = await resolve(tool)
+      const resolvedTool = await resolve(tool)
+      const command = request.withoutCyclicGc && resolvedTool.python ? withoutCyclicGc(resolvedTool.python, resolvedTool.path, args) : [resolvedTool.path, ...args]
       // The engine cannot kill an exec, so a time limit is enforced inside the container by coreutils'
       // timeout, which exits 124 like the local runner does on a timeout.
-      const argv = request.timeoutMs ? ['timeout', '-k', '2', `${Math.ceil(request.timeoutMs / 1000)}s`, path, ...args] : [path, ...args]
+      const argv = request.timeoutMs ? ['timeout', '-k', '2', `${Math.ceil(request.timeoutMs / 1000)}s`, ...command] : command
       const output = await exec(tool, argv, request)
       if (request.timeoutMs && output.exitCode === 124 && output.durationMs >= request.timeoutMs) {
         return {...output, stderr: `${output.stderr}\ntimed out after ${request.timeoutMs} ms`}

@@ -6,6 +6,7 @@ import path from 'node:path'
 import {PrerequisiteError} from '../errors.js'
 import type {CleanupStack} from '../lifecycle/cleanup.js'
 import {CommandNotFound, execFile, findOnPath} from '../adapters/process.js'
+import {pythonInterpreterOfFile, withoutCyclicGc} from './python-launch.js'
 import type {ResolvedTool, RunRequest, Runner} from './types.js'
 import type {ToolOutput} from '../checks/types.js'
 
@@ -38,9 +39,11 @@ export function createLocalRunner(options: LocalRunnerOptions = {}): Runner {
     resolve,
     async run(request: RunRequest): Promise<ToolOutput> {
       const [tool, ...args] = request.argv
-      const {path} = await resolve(tool)
+      const resolvedTool = await resolve(tool)
+      const {path} = resolvedTool
+      const [file, ...fileArgs] = request.withoutCyclicGc && resolvedTool.python ? withoutCyclicGc(resolvedTool.python, path, args) : [path, ...args]
       try {
-        return await execFile(path, args, {
+        return await execFile(file, fileArgs, {
           cwd: request.cwd,
           env: request.env,
           timeoutMs: request.timeoutMs,
@@ -70,7 +73,7 @@ export function createLocalRunner(options: LocalRunnerOptions = {}): Runner {
 async function resolveTool(tool: string, configured: string | undefined): Promise<ResolvedTool> {
   const found = await findOnPath(configured ?? tool)
   if (!found) throw missingTool(tool, configured)
-  return {name: tool, path: found}
+  return {name: tool, path: found, python: await pythonInterpreterOfFile(found)}
 }
 
 function missingTool(tool: string, configured: string | undefined): PrerequisiteError {

@@ -1,6 +1,7 @@
 // A runner executes a tool's argv somewhere (on this machine, or inside the tools container) and returns
 // its raw output. Parsers never know which runner ran.
 import type {ToolOutput} from '../checks/types.js'
+import type {PythonInterpreter} from './python-launch.js'
 
 export type RunnerKind = 'local' | 'container'
 
@@ -11,12 +12,19 @@ export interface RunRequest {
   cwd: string
   env?: Record<string, string>
   timeoutMs?: number
+  /**
+   * Run a Python tool with the cyclic garbage collector off (python-launch.ts); a tool whose executable is
+   * not a Python script runs as it is.
+   */
+  withoutCyclicGc?: boolean
 }
 
 export interface ResolvedTool {
   name: string
   /** The executable that runs (an absolute path; inside the container for the container runner). */
   path: string
+  /** The Python interpreter on the executable's `#!` line, when it is a Python script. */
+  python?: PythonInterpreter
 }
 
 export interface Runner {

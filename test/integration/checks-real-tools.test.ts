@@ -16,6 +16,7 @@ import {flake8} from '../../src/checks/flake8.js'
 import {isort} from '../../src/checks/isort.js'
 import {pylint} from '../../src/checks/pylint.js'
 import type {CheckDefinition, CheckSettings, Finding, ParseResult, ToolOutput} from '../../src/checks/types.js'
+import {createLocalRunner} from '../../src/runners/local.js'
 
 const BAD = `import os, sys
 import subprocess
@@ -163,6 +164,16 @@ describe('the parsers on the real tools in /usr/bin', () => {
     // An older black without --workers gets nothing it would reject.
     expect(black.oneProcessArgs?.('21.12b0')).toEqual([])
     expect(black.oneProcessArgs?.(undefined)).toEqual([])
+  })
+
+  it('runs pylint with the cyclic collector off and gets exactly what pylint reports when run directly', async () => {
+    const runner = createLocalRunner({paths: {pylint: '/usr/bin/pylint'}})
+    const [tool, ...args] = pylint.argv(FILES, {args: []})
+    const output = await runner.run({argv: [tool, ...args], cwd: root, env: {HOME: root, XDG_CACHE_HOME: join(root, '.cache')}, withoutCyclicGc: true})
+    const launched = pylint.parse(output, {root})
+    expect(launched.kind).toBe('findings')
+    expect(launched).toEqual(await check(pylint))
+    await runner.dispose()
   })
 
   it('reads every tool version', async () => {

@@ -58,7 +58,7 @@ describe('the container runner', () => {
     const local = await execa('/usr/bin/flake8', ['--version'], {cwd: root, reject: false})
     expect(inside.exitCode).toBe(0)
     expect(inside.stdout.trim()).toBe(local.stdout.trim())
-    expect(await runner.resolve('flake8')).toEqual({name: 'flake8', path: '/usr/bin/flake8'})
+    expect(await runner.resolve('flake8')).toEqual({name: 'flake8', path: '/usr/bin/flake8', python: {program: '/usr/bin/python3', args: []}})
     expect(runner.description).toContain(TEST_TOOLS_IMAGE)
     expect(await runner.identify('flake8')).toBe(`container:${await docker.imageId(TEST_TOOLS_IMAGE)}:/usr/bin/flake8`)
   })
@@ -76,6 +76,17 @@ describe('the container runner', () => {
     const localRelative = await execa('/usr/bin/flake8', ['pkg'], {cwd: root, reject: false})
     expect(relative.stdout).toBe(localRelative.stdout + '\n')
     expect(relative.stdout.split('\n').filter(Boolean).length).toBeGreaterThanOrEqual(4)
+  })
+
+  it('runs pylint with the cyclic collector off, time limit and all, with the output of a direct run', async () => {
+    const files = Object.keys(SOURCES).map((file) => path.join(root, file))
+    const argv = ['pylint', '--persistent=n', '--score=y', ...files]
+    const direct = await runner.run({argv, cwd: root})
+    const launched = await runner.run({argv, cwd: root, withoutCyclicGc: true, timeoutMs: 120_000})
+    expect(direct.stdout).toContain('W0611')
+    expect(launched).toMatchObject({stdout: direct.stdout, stderr: direct.stderr, exitCode: direct.exitCode})
+    // Not a Python script: run as it is.
+    expect(await runner.run({argv: ['sh', '-c', 'echo plain'], cwd: root, withoutCyclicGc: true})).toMatchObject({stdout: 'plain\n', exitCode: 0})
   })
 
   it('gives each invocation an output directory the tool writes and cicd reads at the same path', async () => {

@@ -1,4 +1,4 @@
-import {chmod, mkdtemp, rm, stat, writeFile} from 'node:fs/promises'
+import {chmod, mkdir, mkdtemp, rm, stat, symlink, writeFile} from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import {afterEach, beforeEach, describe, expect, it} from 'vitest'
@@ -61,5 +61,39 @@ describe('local runner', () => {
     await runner.dispose()
     await expect(stat(a)).rejects.toThrow()
     await expect(stat(b)).rejects.toThrow()
+  })
+
+  it('runs a Python script with the cyclic collector off as Python runs it, and anything else as it is', async () => {
+    // The script reports what a tool could notice about how it was started.
+    const script = path.join(dir, 'real', 'tool')
+    await mkdir(path.dirname(script))
+    await writeFile(script, [
+      '#!/usr/bin/python3 -s',
+      'import gc, json, sys',
+      'print(json.dumps({"gc": gc.isenabled(), "argv": sys.argv, "path0": sys.path[0], "name": __name__, "file": __file__, "user_site": sys.flags.no_user_site}))',
+      'sys.exit(5)',
+      '',
+    ].join('\n'))
+    await chmod(script, 0o755)
+    // Started through a symbolic link, as pip's and Debian's bin/ entries often are.
+    const link = path.join(dir, 'bin', 'tool')
+    await mkdir(path.dirname(link))
+    await symlink(script, link)
+    const runner = createLocalRunner({paths: {tool: link}})
+    expect((await runner.resolve('tool')).python).toEqual({program: '/usr/bin/python3', args: ['-s']})
+
+    const direct = await runner.run({argv: ['tool', 'a b', 'ünï.py'], cwd: dir})
+    const launched = await runner.run({argv: ['tool', 'a b', 'ünï.py'], cwd: dir, withoutCyclicGc: true})
+    expect(direct.exitCode).toBe(5)
+    expect(launched.exitCode).toBe(5)
+    expect(JSON.parse(direct.stdout)).toMatchObject({gc: true, argv: [link, 'a b', 'ünï.py'], path0: path.dirname(script), name: '__main__', user_site: 1})
+    expect(JSON.parse(launched.stdout)).toEqual({...JSON.parse(direct.stdout), gc: false})
+
+    const shell = path.join(dir, 'shell-tool')
+    await writeFile(shell, '#!/bin/sh\necho "shell $1"\n')
+    await chmod(shell, 0o755)
+    const shellRunner = createLocalRunner({paths: {shell}})
+    expect((await shellRunner.resolve('shell')).python).toBeUndefined()
+    expect(await shellRunner.run({argv: ['shell', 'x'], cwd: dir, withoutCyclicGc: true})).toMatchObject({stdout: 'shell x\n', exitCode: 0})
   })
 })
