@@ -46,6 +46,8 @@ export interface RunResult {
   exitCode: number
   durationMs: number
   runner: string
+  /** How long the runner took to get ready: the engine creating and starting the run's container. */
+  runnerStartMs?: number
   root: string
   /** ISO-8601. */
   startedAt: string

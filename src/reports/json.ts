@@ -39,6 +39,7 @@ export function renderJson(result: RunResult): string {
     exitCode: result.exitCode,
     durationMs: result.durationMs,
     runner: result.runner,
+    runnerStartMs: result.runnerStartMs,
     root: result.root,
     startedAt: result.startedAt,
     phases: result.phases.map((phase) => phaseJson(phase)),

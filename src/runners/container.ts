@@ -72,6 +72,7 @@ export async function createContainerRunner(options: ContainerRunnerOptions): Pr
     await rm(outputRoot, {recursive: true, force: true})
     throw error
   })
+  const creationStarted = performance.now()
   const creating = docker.runContainer({
     name,
     // By id: the tag may move while this run uses the image, and identify() vouches for this content.
@@ -102,8 +103,10 @@ export async function createContainerRunner(options: ContainerRunnerOptions): Pr
     }
   })
   let containerId: string
+  let startMs: number
   try {
     containerId = await creating
+    startMs = Math.round(performance.now() - creationStarted)
   } catch (error) {
     await release()
     if (/no such image/i.test(String((error as Error)?.message))) throw imageMissing(image, docker.host)
@@ -168,6 +171,7 @@ export async function createContainerRunner(options: ContainerRunnerOptions): Pr
     runId,
     containerId,
     description: `container ${image} (${containerId.slice(0, 12)})`,
+    startMs,
     resolve,
     async run(request: RunRequest): Promise<ToolOutput> {
       const [tool, ...args] = request.argv

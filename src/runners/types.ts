@@ -31,6 +31,8 @@ export interface Runner {
   readonly kind: RunnerKind
   /** A short human description: "local" or "container cicd-tools:local (a1b2c3)". */
   readonly description: string
+  /** How long it took to get ready, when that is the engine creating and starting a container (ms). */
+  readonly startMs?: number
   /** Resolves a tool to the executable that will run; throws PrerequisiteError when it is missing. */
   resolve(tool: string): Promise<ResolvedTool>
   run(request: RunRequest): Promise<ToolOutput>

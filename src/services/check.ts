@@ -192,6 +192,7 @@ export async function runCheck(options: CheckOptions): Promise<RunResult> {
     exitCode,
     durationMs: Math.round(performance.now() - started),
     runner: runner.kind,
+    runnerStartMs: runner.startMs,
     root,
     startedAt,
     phases: phaseResults,
