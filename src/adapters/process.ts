@@ -42,9 +42,20 @@ export class CommandNotFound extends Error {
   }
 }
 
+let loadingExeca: Promise<typeof import('execa')> | undefined
+
+/**
+ * Loads execa ahead of the first execFile, while the caller waits on other things: a tool then starts as soon
+ * as it is asked to, without a module compiling first.
+ */
+export function loadExecFile(): Promise<typeof import('execa')> {
+  loadingExeca ??= import('execa')
+  return loadingExeca
+}
+
 /** Runs `file args` and returns its output whatever its exit code; throws only when it could not start. */
 export async function execFile(file: string, args: string[], options: ExecOptions): Promise<ToolOutput> {
-  const {execa} = await import('execa')
+  const {execa} = await loadExecFile()
   const started = performance.now()
   const group = options.killGroup === true && options.signal !== undefined
   const child = execa(file, args, {

@@ -4,6 +4,15 @@
 export class Pool {
   private active = 0
   private readonly waiting: (() => void)[] = []
+  private markStarted?: () => void
+  /**
+   * Settles on a later turn of the event loop than the one in which the first job started: by then a job
+   * that starts a process has started it. Work that only has to be done before the end of the run waits for
+   * this, so that it does not hold up the first tool.
+   */
+  readonly started = new Promise<void>((resolve) => {
+    this.markStarted = resolve
+  })
 
   constructor(readonly size: number) {
     if (size < 1) throw new RangeError('pool size must be at least 1')
@@ -12,6 +21,7 @@ export class Pool {
   async run<T>(job: () => Promise<T>): Promise<T> {
     await this.acquire()
     try {
+      this.noteStart()
       return await job()
     } finally {
       this.releaseSlot()
@@ -31,7 +41,10 @@ export class Pool {
     return {
       run: async (job) => {
         if (current || released) return this.run(job)
-        const running = acquired.then(job)
+        const running = acquired.then(() => {
+          this.noteStart()
+          return job()
+        })
         current = running
         try {
           return await running
@@ -46,6 +59,13 @@ export class Pool {
         void settled.then(() => this.releaseSlot())
       },
     }
+  }
+
+  private noteStart(): void {
+    const mark = this.markStarted
+    if (!mark) return
+    this.markStarted = undefined
+    setImmediate(mark)
   }
 
   /** A free slot, or a place in the queue (a freed slot passes straight to the next in line). */

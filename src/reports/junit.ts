@@ -19,13 +19,10 @@
 //   passed check  -> one passing testcase (findings that did not count, if any, go to <system-out>)
 // Hence failures + errors summed over all suites is > 0 exactly when cicd's verdict is not ok, and equals the
 // number of blocking findings plus failed checks without them plus crashed tools.
-import {create} from 'xmlbuilder2'
-
 import type {Finding} from '../checks/types.js'
 import type {CheckResult, RunResult} from '../pipeline/result.js'
 import {cleanText} from './text.js'
-
-type XmlElement = ReturnType<typeof create>
+import {renderXml, type XmlElement} from './xml.js'
 
 /** A message attribute is shown on one line by Jenkins; the element text keeps the full message. */
 function oneLine(text: string): string {
@@ -157,7 +154,7 @@ function countAttributes(counts: Counts): Record<string, string> {
   }
 }
 
-function addProperties(suite: XmlElement, check: CheckResult): void {
+function propertiesOf(check: CheckResult): XmlElement {
   const properties: [string, string | number | boolean | undefined][] = [
     ['tool', check.tool],
     ['phase', check.phase],
@@ -169,21 +166,20 @@ function addProperties(suite: XmlElement, check: CheckResult): void {
     ['score', check.score],
     ['exitCode', check.exitCode],
   ]
-  const element = suite.ele('properties')
-  for (const [name, value] of properties) {
-    if (value !== undefined) element.ele('property', {name, value: cleanText(String(value))})
+  return {
+    name: 'properties',
+    children: properties.filter(([, value]) => value !== undefined).map(([name, value]) => ({name: 'property', attributes: {name, value: cleanText(String(value))}})),
   }
 }
 
-function addCase(suite: XmlElement, spec: CaseSpec): void {
-  const testcase = suite.ele('testcase', {classname: cleanText(spec.classname), name: cleanText(spec.name), time: spec.time})
+function testcaseOf(spec: CaseSpec): XmlElement {
+  const children: XmlElement[] = []
   if (spec.outcome) {
     const {element, message, type, text} = spec.outcome
-    const child = testcase.ele(element, type === undefined ? {message} : {message, type})
-    if (text) child.txt(text)
+    children.push({name: element, attributes: {message, type}, text})
   }
-
-  if (spec.systemOut) testcase.ele('system-out').txt(spec.systemOut)
+  if (spec.systemOut) children.push({name: 'system-out', text: spec.systemOut})
+  return {name: 'testcase', attributes: {classname: cleanText(spec.classname), name: cleanText(spec.name), time: spec.time}, children}
 }
 
 export function renderJunit(result: RunResult): string {
@@ -193,19 +189,13 @@ export function renderJunit(result: RunResult): string {
   // Second precision, the form Ant and Surefire write and every Jenkins version reads.
   const timestamp = new Date(result.startedAt).toISOString().replace(/\.\d{3}Z$/, 'Z')
 
-  // invalidCharReplacement is the last guard for what cleanText() leaves and XML 1.0 still forbids (lone surrogates).
-  const document = create({version: '1.0', encoding: 'UTF-8', invalidCharReplacement: ''})
-  const root = document.ele('testsuites', {name: 'cicd check', ...countAttributes(totals), time: seconds(result.durationMs)})
-  for (const {check, cases} of suites) {
-    const suite = root.ele('testsuite', {
-      name: check.id,
-      ...countAttributes(countCases(cases)),
-      time: seconds(check.durationMs),
-      timestamp,
-    })
-    addProperties(suite, check)
-    for (const spec of cases) addCase(suite, spec)
-  }
-
-  return document.end({prettyPrint: true})
+  return renderXml({
+    name: 'testsuites',
+    attributes: {name: 'cicd check', ...countAttributes(totals), time: seconds(result.durationMs)},
+    children: suites.map(({check, cases}) => ({
+      name: 'testsuite',
+      attributes: {name: check.id, ...countAttributes(countCases(cases)), time: seconds(check.durationMs), timestamp},
+      children: [propertiesOf(check), ...cases.map((spec) => testcaseOf(spec))],
+    })),
+  })
 }

@@ -54,7 +54,7 @@ export function parseReportSpecs(specs: string[]): ReportSpec[] {
 }
 
 async function render(format: ReportFormat, result: RunResult): Promise<string> {
-  // The renderers load their libraries (xmlbuilder2) only when that report is asked for.
+  // Each renderer is loaded only when its report is asked for.
   switch (format) {
     case 'json': {
       return (await import('./json.js')).renderJson(result)

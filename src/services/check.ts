@@ -7,6 +7,7 @@ import path from 'node:path'
 import picomatch from 'picomatch'
 
 import {listRepositoryFiles} from '../adapters/git-repo.js'
+import {loadExecFile} from '../adapters/process.js'
 import type {Terminal} from '../adapters/terminal.js'
 import {STATIC_CHECKS} from '../checks/registry.js'
 import type {PhaseId} from '../checks/types.js'
@@ -88,6 +89,8 @@ interface RunState {
 export async function runCheck(options: CheckOptions): Promise<RunResult> {
   const started = performance.now()
   const startedAt = new Date().toISOString()
+  // The tools start through execa: its modules load while git and the configuration are read.
+  void loadExecFile().catch(() => undefined)
   const root = await locateProjectRoot(options.cwd)
   // Independent: the configuration is parsed while git lists the files.
   const [loaded, allFiles, repoHasFlake8Config] = await Promise.all([loadConfig({root}), listRepositoryFiles(root), hasOwnFlake8Config(root)])
@@ -168,10 +171,13 @@ export async function runCheck(options: CheckOptions): Promise<RunResult> {
     },
     missing: [],
   }
-  // Work that needs no tool result starts now and proceeds while the tools run: gate 1's secret scan of the
-  // tracked files, and loading the report writer.
-  const secretScan = phases.includes('static') && config.gates.codeSecurity.secrets ? handled(findSecretsInFiles(root, allFiles)) : undefined
-  const reportWriter = (options.writeReport ?? true) ? handled(import('../reports/report-folder.js')) : undefined
+  // Work that needs no tool result proceeds while the tools run: gate 1's secret scan of the tracked files,
+  // and loading the report writer. It runs on this thread, so it starts once the first tool has (or once the
+  // phases are over, when no tool ran).
+  let phasesOver = () => {}
+  const toolsUnderWay = Promise.race([state.pool.started, new Promise<void>((resolve) => (phasesOver = resolve))])
+  const secretScan = phases.includes('static') && config.gates.codeSecurity.secrets ? handled(toolsUnderWay.then(() => findSecretsInFiles(root, allFiles))) : undefined
+  const reportWriter = (options.writeReport ?? true) ? handled(toolsUnderWay.then(() => import('../reports/report-folder.js'))) : undefined
   const phaseResults: PhaseResult[] = []
   try {
     for (const phase of phases) {
@@ -181,6 +187,7 @@ export async function runCheck(options: CheckOptions): Promise<RunResult> {
       phaseResults.push({id: phase, status: worstStatus(checks.map((c) => c.status)), durationMs: Math.round(performance.now() - phaseStarted), checks})
     }
   } finally {
+    phasesOver()
     await Promise.all([runner.dispose(), versions.flush(), cache.close()])
   }
   for (const error of state.missing) options.terminal.problem(error.message, error.nextSteps)

@@ -68,6 +68,32 @@ describe('Pool', () => {
     expect(events).toEqual(['held done', 'second'])
   })
 
+  it('says it started on a later turn than the first job, whether run or reserved, and never before', async () => {
+    const settledAfter = async (pool: Pool, start: () => void) => {
+      const events: string[] = []
+      void pool.started.then(() => events.push('started'))
+      await new Promise((resolve) => setImmediate(resolve))
+      expect(events).toEqual([])
+      start()
+      events.push('job called')
+      await pool.started
+      // The job's own continuation (a process spawned after an await) came before.
+      return events
+    }
+    const running = new Pool(2)
+    expect(await settledAfter(running, () => void running.run(() => new Promise(() => {})))).toEqual(['job called', 'started'])
+    const reserving = new Pool(1)
+    let spawned = false
+    const order = await settledAfter(reserving, () => {
+      void reserving.reserve().run(async () => {
+        await Promise.resolve()
+        spawned = true
+      })
+    })
+    expect(order).toEqual(['job called', 'started'])
+    expect(spawned).toBe(true)
+  })
+
   it('frees the slot of a job that throws', async () => {
     const pool = new Pool(1)
     await expect(pool.run(async () => Promise.reject(new Error('boom')))).rejects.toThrow('boom')
