@@ -34,6 +34,21 @@ export function runCicd(repo: BenchRepo, flags: string[], env?: Record<string, s
   return measure('node', [CLI, 'check', '--phase', 'static', '--skip', SKIPPED.join(','), '--json', '--cwd', repo.dir, ...flags], {cwd: repo.dir, env: benchEnv(env)})
 }
 
+/**
+ * Waits (untimed) until the engine has deleted every run container: it does so after the run has ended, and
+ * on vfs that takes seconds of CPU and disk, which would otherwise fall on whatever is measured next.
+ */
+async function containersRemoved(): Promise<void> {
+  const {createDockerAdapter} = await import('../src/adapters/docker.js')
+  const {RUN_LABEL} = await import('../src/runners/container.js')
+  const docker = createDockerAdapter({host: benchEnv().DOCKER_HOST})
+  const deadline = Date.now() + 120_000
+  while ((await docker.listContainers({[RUN_LABEL]: undefined})).length > 0) {
+    if (Date.now() > deadline) throw new Error('the engine did not remove the run containers within 2 minutes')
+    await new Promise((resolve) => setTimeout(resolve, 200))
+  }
+}
+
 /** A container run's wall time without the engine's creation of its container, which cicd reports (--json). */
 function withoutContainerStart(sample: Sample): {rest: number; start: number} {
   const start = (JSON.parse(sample.stdout ?? '{}') as {runnerStartMs?: number}).runnerStartMs
@@ -61,6 +76,7 @@ export async function benchStaticCheck(repos: BenchRepo[], options: {container: 
       local.push(await runCicd(repo, ['--no-cache', '--runner', 'local']))
       if (options.container) {
         container.push(await runCicd(repo, ['--no-cache', '--runner', 'container', '--tools-image', options.image]))
+        await containersRemoved()
       }
     }
     const sequential = medianSample(seq)

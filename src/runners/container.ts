@@ -29,6 +29,11 @@ export interface ContainerRunnerOptions {
    * engine removes it when that ends, so even a cicd killed with SIGKILL leaves nothing forever.
    */
   lifetimeSeconds?: number
+  /**
+   * The tools the run will ask for: found with one exec as soon as the container runs, rather than one exec
+   * each when first asked (the engine handles execs one after another).
+   */
+  tools?: readonly string[]
 }
 
 /** The container runner also says which container it holds (for messages, and for tests that look for it). */
@@ -143,18 +148,32 @@ export async function createContainerRunner(options: ContainerRunnerOptions): Pr
     return {stdout: result.stdout, stderr: result.stderr, exitCode: result.exitCode, durationMs: result.durationMs}
   }
 
+  const notInImage = (tool: string) =>
+    new PrerequisiteError(`${tool} is not installed in the tools image ${image}.`, [
+      `Build an image that has it: cicd tools build (or pass --tools-image IMAGE)`,
+      `or run the tools locally: cicd check --runner local`,
+      `or leave this check out: cicd check --skip ${tool}`,
+    ])
+
+  // For each tool: its executable's path, then its first line (a Python script's interpreter), each on a
+  // line of its own, both empty when the tool is not there.
+  const locate = async (tools: readonly string[]): Promise<Map<string, ResolvedTool | undefined>> => {
+    const script = 'for t do p=$(command -v -- "$t") || p=; printf "%s\\n" "$p"; case $p in /*) head -c 256 -- "$p" 2>/dev/null | head -n 1 | tr -d "\\n";; esac; printf "\\n"; done'
+    const found = await exec(tools.join(', '), ['sh', '-c', script, 'sh', ...tools], {cwd: root})
+    const lines = found.stdout.split('\n')
+    return new Map(tools.map((tool, index) => {
+      const [toolPath = '', firstLine = ''] = lines.slice(2 * index, 2 * index + 2)
+      return [tool, toolPath.startsWith('/') ? {name: tool, path: toolPath, python: pythonInterpreterOf(firstLine)} : undefined]
+    }))
+  }
+  // Started now, not awaited: a failure here only means each tool is looked up again when asked for.
+  const located = options.tools?.length ? locate(options.tools).catch(() => undefined) : undefined
+
   const resolveTool = async (tool: string): Promise<ResolvedTool> => {
-    // The executable's path, then its first line (a Python script's interpreter), in one exec.
-    const found = await exec(tool, ['sh', '-c', 'p=$(command -v -- "$1") || exit 1; printf "%s\\n" "$p"; head -c 256 -- "$p" 2>/dev/null | head -n 1', 'sh', tool], {cwd: root})
-    const [path = '', firstLine = ''] = found.stdout.split('\n')
-    if (found.exitCode !== 0 || !path.startsWith('/')) {
-      throw new PrerequisiteError(`${tool} is not installed in the tools image ${image}.`, [
-        `Build an image that has it: cicd tools build (or pass --tools-image IMAGE)`,
-        `or run the tools locally: cicd check --runner local`,
-        `or leave this check out: cicd check --skip ${tool}`,
-      ])
-    }
-    return {name: tool, path, python: pythonInterpreterOf(firstLine)}
+    const batch = options.tools?.includes(tool) ? await located : undefined
+    const found = batch ? batch.get(tool) : (await locate([tool])).get(tool)
+    if (!found) throw notInImage(tool)
+    return found
   }
 
   const resolve = (tool: string): Promise<ResolvedTool> => {

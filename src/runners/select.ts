@@ -13,17 +13,19 @@ export interface SelectRunnerOptions {
   config: CicdConfig
   cleanup: CleanupStack
   terminal: Terminal
+  /** The tools the run will use (a container finds them all at once). */
+  tools?: readonly string[]
 }
 
 export async function selectRunner(options: SelectRunnerOptions): Promise<Runner> {
-  const {choice, image, root, cleanup, terminal} = options
+  const {choice, image, root, cleanup, terminal, tools} = options
   if (choice === 'local') {
     terminal.error('runner: local')
     return localRunner(options.config, cleanup)
   }
   const {createContainerRunner, probeContainerRunner} = await import('./container.js')
   if (choice === 'container') {
-    const runner = await createContainerRunner({root, image, cleanup})
+    const runner = await createContainerRunner({root, image, cleanup, tools})
     terminal.error(`runner: ${runner.description}`)
     return runner
   }
@@ -32,7 +34,7 @@ export async function selectRunner(options: SelectRunnerOptions): Promise<Runner
     terminal.error(`runner: local (auto: ${probe.reason})`)
     return localRunner(options.config, cleanup)
   }
-  const runner = await createContainerRunner({root, image, cleanup})
+  const runner = await createContainerRunner({root, image, cleanup, tools})
   terminal.error(`runner: ${runner.description} (auto: the engine answers and the image is there)`)
   return runner
 }

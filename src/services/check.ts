@@ -142,6 +142,7 @@ export async function runCheck(options: CheckOptions): Promise<RunResult> {
       config,
       cleanup: options.cleanup,
       terminal: options.terminal,
+      tools: planned.filter((check) => !check.skipReason && check.definition.phase === 'static').map((check) => check.definition.tool),
     })
   } catch (error) {
     await opening.then(([, opened]) => opened.close()).catch(() => undefined)

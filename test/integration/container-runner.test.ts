@@ -188,6 +188,7 @@ describe('the run container’s lifetime', () => {
     let orphanOutput: string
     let next: ContainerRunner
     let outputDir: string
+    const execs: string[][] = []
 
     beforeAll(async () => {
       const child = startChild()
@@ -197,7 +198,9 @@ describe('the run container’s lifetime', () => {
       // Nothing could clean up: the container and its output directory outlive the run.
       expect(await runContainers(docker, orphanRunId)).toHaveLength(1)
       expect((await stat(orphanOutput)).isDirectory()).toBe(true)
-      next = await createContainerRunner({root, image: TEST_TOOLS_IMAGE, cleanup: stack, docker, uid: 4321, gid: 4322})
+      // Told which tools the run needs; its execs are counted.
+      const counting: DockerAdapter = {...docker, exec: (id, request) => (execs.push(request.argv), docker.exec(id, request))}
+      next = await createContainerRunner({root, image: TEST_TOOLS_IMAGE, cleanup: stack, docker: counting, uid: 4321, gid: 4322, tools: ['flake8', 'pylint', 'no-such-tool']})
     })
     afterAll(() => stack.runAll())
 
@@ -205,6 +208,16 @@ describe('the run container’s lifetime', () => {
       expect(await runContainersAfterRemoval(docker, orphanRunId)).toEqual([])
       await expect(stat(orphanOutput)).rejects.toThrow(/ENOENT/)
       expect(await runContainers(docker, next.runId)).toHaveLength(1)
+    })
+
+    it('finds the tools it was told about with one exec, and another tool with one more', async () => {
+      const [flake8, pylint, missing] = await Promise.all(['flake8', 'pylint', 'no-such-tool'].map((tool) => next.resolve(tool).catch((error: unknown) => error)))
+      expect(flake8).toEqual({name: 'flake8', path: '/usr/bin/flake8', python: {program: '/usr/bin/python3', args: []}})
+      expect(pylint).toEqual({name: 'pylint', path: '/usr/bin/pylint', python: {program: '/usr/bin/python3', args: []}})
+      expect(missing).toBeInstanceOf(PrerequisiteError)
+      expect(execs).toHaveLength(1)
+      expect(await next.resolve('sh')).toMatchObject({path: expect.stringMatching(/\/sh$/), python: undefined})
+      expect(execs).toHaveLength(2)
     })
 
     it('runs tools as the given uid and gid, with a writable HOME for their caches', async () => {
