@@ -295,14 +295,22 @@ async function planPylint(input: PylintInput, context: PylintContext): Promise<P
   // Every Python file as it was: the last result stands, without reading a source or building the graph.
   if (stored) return {mode: 'replay', hits: byFile(stored.merged.filter((finding) => !isCrossModule(finding))), complete: async () => ({findings: stored.merged, score: stored.score})}
 
-  const modules = await scanModules(input.pythonFiles, contents, store, context.root)
-  const graph = buildImportGraph(input.pythonFiles, (file) => modules.get(file)?.imports ?? [])
-  const deep = closureKeys(
-    graph.dependencies,
-    (file) => contents.get(file) ?? `missing:${file}`,
-    (file) => (contents.get(file) ? (modules.get(file)?.semantic ?? '') : `missing:${file}`),
-  )
-  const lookup = await keyed.lookup(scope, contentKeys(input.checked, (file) => (contents.get(file) ? deep.get(file) : undefined)))
+  // The import graph keys each file's entry; reading and scanning every module takes a while.
+  const keying = async () => {
+    const modules = await scanModules(input.pythonFiles, contents, store, context.root)
+    const graph = buildImportGraph(input.pythonFiles, (file) => modules.get(file)?.imports ?? [])
+    const deep = closureKeys(
+      graph.dependencies,
+      (file) => contents.get(file) ?? `missing:${file}`,
+      (file) => (contents.get(file) ? (modules.get(file)?.semantic ?? '') : `missing:${file}`),
+    )
+    return {graph, lookup: await keyed.lookup(scope, contentKeys(input.checked, (file) => (contents.get(file) ? deep.get(file) : undefined)))}
+  }
+  // A cache that held nothing (a first run) can answer for no file: pylint runs over every file at once, and
+  // the keys to file its messages under are worked out while it runs.
+  if (store.emptyAtOpen) return fullPlan(input.checked, crossKey, store, keying().catch(() => undefined))
+
+  const {graph, lookup} = await keying()
   const configTexts = await Promise.all(
     input.scope.configFiles.filter((file) => contents.get(file)).map((file) => readFile(path.join(context.root, file), 'utf8').catch(() => '')),
   )
@@ -311,26 +319,7 @@ async function planPylint(input: PylintInput, context: PylintContext): Promise<P
   // module twice (its per-file run and the cross-module run); one run parses each once, and its messages are
   // filed per file all the same.
   const cold = lookup.misses.length === input.checked.length
-  if (cold || graph.ambiguous.length > 0 || customisesEvaluation(configTexts, settingsArgs)) {
-    const checked = new Set(input.checked)
-    const missed = new Set(lookup.misses)
-    return {
-      mode: 'full',
-      hits: new Map(),
-      full: fullRun(input.checked),
-      async complete({full}) {
-        const findings = [...(full?.findings ?? [])]
-        const perFile = findings.filter((finding) => !isCrossModule(finding))
-        // A finding about no checked file could not be replayed from per-file entries: store nothing.
-        if (perFile.every((finding) => checked.has(finding.file))) {
-          await lookup.save(perFile.filter((finding) => missed.has(finding.file)))
-          const entry: CrossEntry = {findings: findings.filter(isCrossModule), statements: full?.statements, score: full?.score, merged: findings}
-          await store.put(crossKey, entry)
-        }
-        return {findings, score: full?.score}
-      },
-    }
-  }
+  if (cold || graph.ambiguous.length > 0 || customisesEvaluation(configTexts, settingsArgs)) return fullPlan(input.checked, crossKey, store, Promise.resolve({lookup}))
 
   const enabled = await enabledMessages(store, namedKey(scope, 'enabled-messages'), input.listEnabledMessages)
   return {
@@ -351,6 +340,32 @@ async function planPylint(input: PylintInput, context: PylintContext): Promise<P
         await store.put(crossKey, entry)
       }
       return {findings, score}
+    },
+  }
+}
+
+/**
+ * pylint over every file in one run; its messages are filed per file (and whole) under `keys`, unless those
+ * could not be worked out (then the next run runs pylint again).
+ */
+function fullPlan(checked: readonly string[], crossKey: string, store: CacheStore, keys: Promise<{lookup: FileLookup} | undefined>): PylintPlan {
+  const checkedFiles = new Set(checked)
+  return {
+    mode: 'full',
+    hits: new Map(),
+    full: fullRun(checked),
+    async complete({full}) {
+      const findings = [...(full?.findings ?? [])]
+      const perFile = findings.filter((finding) => !isCrossModule(finding))
+      // A finding about no checked file could not be replayed from per-file entries: store nothing.
+      const lookup = (await keys)?.lookup
+      if (lookup && perFile.every((finding) => checkedFiles.has(finding.file))) {
+        const missed = new Set(lookup.misses)
+        await lookup.save(perFile.filter((finding) => missed.has(finding.file)))
+        const entry: CrossEntry = {findings: findings.filter(isCrossModule), statements: full?.statements, score: full?.score, merged: findings}
+        await store.put(crossKey, entry)
+      }
+      return {findings, score: full?.score}
     },
   }
 }

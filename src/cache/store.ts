@@ -10,6 +10,8 @@ import path from 'node:path'
 export interface CacheStore {
   /** The directory in use; undefined when the cache is off. */
   readonly dir: string | undefined
+  /** True when the store held no entry when it was opened (a first run, or a cache just emptied). */
+  readonly emptyAtOpen: boolean
   get(key: string): Promise<unknown>
   put(key: string, value: unknown): Promise<void>
   /** Evicts least recently used entries when the bound is passed; call once when the run ends. */
@@ -46,9 +48,10 @@ export async function openCacheStore(options: StoreOptions): Promise<CacheStore>
       `warning: the result cache is off: none of ${options.candidates.join(', ')} can be written. ` +
         'Set cache.dir to a writable directory, or pass --no-cache to silence this.',
     )
-    return {dir: undefined, get: async () => undefined, put: async () => {}, close: async () => {}}
+    return {dir: undefined, emptyAtOpen: true, get: async () => undefined, put: async () => {}, close: async () => {}}
   }
   const entries = path.join(dir, 'entries')
+  const emptyAtOpen = (await readdir(entries).catch(() => [])).length === 0
   const usageFile = path.join(dir, 'usage.json')
   const fileOf = (key: string) => {
     if (!KEY.test(key)) throw new Error(`not a cache key: ${key}`)
@@ -61,6 +64,7 @@ export async function openCacheStore(options: StoreOptions): Promise<CacheStore>
 
   return {
     dir,
+    emptyAtOpen,
     async get(key) {
       const file = fileOf(key)
       let text: string

@@ -135,6 +135,27 @@ describe('pylint through the cache', () => {
     expect(summary(commented.findings)).toEqual(['shop/app.py:7 no-value-for-parameter'])
   })
 
+  it('files the first run under the same keys whether the cache held nothing or entries of other checks', async () => {
+    const plans: string[] = []
+    for (const emptyAtFirst of [true, false]) {
+      const repo = await shopRepo()
+      const first = await open(repo)
+      if (!emptyAtFirst) {
+        await first.putWhole('0'.repeat(64), {another: 'check'})
+        await first.close()
+      }
+      const cache = emptyAtFirst ? first : await open(repo)
+      const cold = await cachedPylint(repo, cache)
+      expect(cold.plan.mode).toBe('full')
+      await cache.close()
+      await repo.write('shop/lib.py', '"""Library."""\n\n\ndef total(first, second, third):\n    """Add three numbers."""\n    return first + second + third\n')
+      const changed = await cachedPylint(repo, await open(repo))
+      plans.push(`${changed.plan.mode} ${changed.plan.perFile?.files.join(',')}`)
+      expect(summary(changed.findings)).toEqual(['shop/app.py:7 no-value-for-parameter'])
+    }
+    expect(plans).toEqual(['split shop/app.py,shop/lib.py', 'split shop/app.py,shop/lib.py'])
+  })
+
   it('merges the split runs into the findings and score of one full pylint run, cross-module messages included', async () => {
     const repo = await shopRepo()
     // A cycle (cyclic-import) and two copies of a block (duplicate-code) next to per-file findings.

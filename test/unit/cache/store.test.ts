@@ -26,12 +26,15 @@ const key = (name: string) => digest(name)
 const entryFile = (dir: string, k: string) => path.join(dir, 'entries', k.slice(0, 2), k)
 
 describe('openCacheStore', () => {
-  it('returns what was put, across a reopen', async () => {
+  it('returns what was put, across a reopen, and says whether it held anything when opened', async () => {
     const dir = await tempDir()
     const first = await openCacheStore({candidates: [dir], maxBytes: 1 << 20, warn: () => {}})
+    expect(first.emptyAtOpen).toBe(true)
     await first.put(key('a'), {findings: [1, 2, 3]})
     await first.close()
+    expect(first.emptyAtOpen).toBe(true)
     const second = await openCacheStore({candidates: [dir], maxBytes: 1 << 20, warn: () => {}})
+    expect(second.emptyAtOpen).toBe(false)
     expect(await second.get(key('a'))).toEqual({findings: [1, 2, 3]})
     expect(await second.get(key('b'))).toBeUndefined()
   })
