@@ -5,7 +5,6 @@
 // incremental run re-checks also get an entry of their own, which other branches and worktrees (sharing the
 // cache) find when the last run was theirs.
 import {readFile} from 'node:fs/promises'
-import os from 'node:os'
 import path from 'node:path'
 
 import {type GitObjects, openGitObjects} from '../adapters/git-objects.js'
@@ -22,6 +21,7 @@ import {
 } from './pylint-split.js'
 import {type ImportStatement, scanImports, semanticDigest} from './python-imports.js'
 import {type CacheStore, openCacheStore} from './store.js'
+import {userCacheDir} from './user-cache-dir.js'
 
 export interface ResultCacheOptions {
   /** The project root: every path the cache sees is relative to it. */
@@ -176,7 +176,7 @@ export async function openResultCache(options: ResultCacheOptions): Promise<Resu
 
 async function cacheDirs(options: ResultCacheOptions, git: GitObjects): Promise<string[]> {
   if (options.dir) return [path.resolve(options.root, options.dir)]
-  const xdg = path.join(process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache'), 'cicd', 'results')
+  const xdg = userCacheDir('results')
   try {
     return [path.join(await git.commonDir(), 'cicd', 'cache'), xdg]
   } catch {

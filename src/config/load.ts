@@ -9,10 +9,9 @@ import type {ParseError} from 'jsonc-parser'
 
 import {findProjectRoot} from '../adapters/git-repo.js'
 import {UsageError} from '../errors.js'
-import {describeProblems} from './problems.js'
 import {configSources} from './provenance.js'
-import {configSchema} from './schema.js'
 import type {CicdConfig} from './types.js'
+import {memoryFile, recall, remember} from './validated-memory.js'
 
 export interface LoadedConfig {
   config: CicdConfig
@@ -162,6 +161,13 @@ export async function loadConfig(options: {root: string}): Promise<LoadedConfig>
   if (found && found.isEmpty && path.basename(found.filepath) in EMBEDDED_KEY) found = null
 
   const relative = found ? path.relative(options.root, found.filepath) : undefined
+  const file = found ? {file: found.filepath} : {}
+  const memory = await memoryFile(found?.config, relative)
+  const remembered = memory ? await recall(memory) : undefined
+  if (remembered) return {...remembered, ...file}
+
+  // The schema (and zod) load only when this input was not validated before.
+  const [{configSchema}, {describeProblems}] = await Promise.all([import('./schema.js'), import('./problems.js')])
   const embeddedKey = relative === undefined ? undefined : EMBEDDED_KEY[relative]
   const result = configSchema.safeParse(found?.config, {reportInput: true})
   if (!result.success) {
@@ -174,11 +180,9 @@ export async function loadConfig(options: {root: string}): Promise<LoadedConfig>
   }
 
   const origin = relative === undefined ? undefined : {file: relative, keyPrefix: embeddedKey ? `${embeddedKey}.` : ''}
-  return {
-    config: result.data,
-    ...(found ? {file: found.filepath} : {}),
-    sources: configSources(result.data, found?.config, origin),
-  }
+  const validated = {config: result.data, sources: configSources(result.data, found?.config, origin)}
+  if (memory) await remember(memory, validated)
+  return {...validated, ...file}
 }
 
 /**

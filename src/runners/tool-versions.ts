@@ -2,8 +2,9 @@
 // for pylint) per tool just to ask. The key is the executable's identity from the runner (path, size and
 // modification time locally; the image id in a container), so an upgrade is seen at once.
 import {mkdir, readFile} from 'node:fs/promises'
-import os from 'node:os'
 import path from 'node:path'
+
+import {userCacheDir} from '../cache/user-cache-dir.js'
 
 export interface ToolVersionStore {
   get(identity: string): string | undefined
@@ -13,8 +14,7 @@ export interface ToolVersionStore {
 }
 
 export function defaultVersionStoreFile(): string {
-  const base = process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache')
-  return path.join(base, 'cicd', 'tool-versions.json')
+  return userCacheDir('tool-versions.json')
 }
 
 export async function openToolVersionStore(file = defaultVersionStoreFile()): Promise<ToolVersionStore> {

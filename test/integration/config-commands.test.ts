@@ -1,6 +1,6 @@
 // `cicd config` and `cicd init` run as a user runs them: the built CLI (npm run build) in temporary git
 // repositories.
-import {access, mkdtemp, rm} from 'node:fs/promises'
+import {access, mkdtemp, readdir, readFile, rm, writeFile} from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import {afterEach, beforeAll, describe, expect, it} from 'vitest'
@@ -94,6 +94,42 @@ describe('cicd config', () => {
     expect(result.exitCode).toBe(2)
     expect(result.stderr).toMatch(/Cannot read the configuration in pyproject\.toml at line 2, column \d+/)
     expect(result.stderr).not.toMatch(/^\s+at /m)
+  })
+
+  it('remembers a valid configuration by what the file holds: validated once, again after any change, never when invalid', async () => {
+    const {dir, write} = await repo()
+    const cacheHome = await mkdtemp(path.join(os.tmpdir(), 'cicd-config-memory-'))
+    const memories = path.join(cacheHome, 'cicd', 'configs')
+    const config = async () => {
+      const result = await runCli(['config', '--json', '--cwd', dir], {env: {XDG_CACHE_HOME: cacheHome}})
+      return {exitCode: result.exitCode, stderr: result.stderr, document: result.exitCode === 0 ? (JSON.parse(result.stdout) as ConfigDocument) : undefined}
+    }
+    try {
+      await write('.cicdrc.yaml', 'concurrency: 2\n')
+      const first = await config()
+      expect(first.document?.config.concurrency).toBe(2)
+      const [memory] = await readdir(memories)
+      expect(await readdir(memories)).toHaveLength(1)
+      expect(await config()).toEqual(first)
+      // Answered from memory: a memory altered by hand shows through.
+      const remembered = JSON.parse(await readFile(path.join(memories, memory), 'utf8')) as {config: {concurrency: number}}
+      expect(remembered.config.concurrency).toBe(2)
+      await writeFile(path.join(memories, memory), JSON.stringify({...remembered, config: {...remembered.config, concurrency: 7}}))
+      expect((await config()).document?.config.concurrency).toBe(7)
+      // A damaged memory is validated again and rewritten.
+      await writeFile(path.join(memories, memory), '{"config": ')
+      expect(await config()).toEqual(first)
+
+      await write('.cicdrc.yaml', 'concurrency: 3\n')
+      expect((await config()).document?.config.concurrency).toBe(3)
+      expect(await readdir(memories)).toHaveLength(2)
+      await write('.cicdrc.yaml', 'concurrency: three\n')
+      expect((await config()).exitCode).toBe(2)
+      expect((await config()).stderr).toContain('concurrency: expected')
+      expect(await readdir(memories)).toHaveLength(2)
+    } finally {
+      await rm(cacheHome, {recursive: true, force: true})
+    }
   })
 })
 
