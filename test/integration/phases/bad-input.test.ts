@@ -108,7 +108,8 @@ describe('tests that write outside the repository', () => {
 
   async function check(runner: 'local' | 'container') {
     const result = await runCli(['check', '--cwd', repo.dir, '--phase', 'test', '--runner', runner, '--tools-image', TEST_TOOLS_IMAGE], {
-      env: {HOME: home, TMPDIR: tmp, DOCKER_HOST: testDockerHost()},
+      // cicd's own cache (tool versions, validated configurations) goes elsewhere: HOME is to show the tests' writes.
+      env: {HOME: home, TMPDIR: tmp, XDG_CACHE_HOME: path.join(scratch, 'cache'), DOCKER_HOST: testDockerHost()},
       timeoutMs: 120_000,
     })
     const summary = JSON.parse(await readFile(path.join(repo.dir, '.cicd/reports/latest/summary.json'), 'utf8')) as {
