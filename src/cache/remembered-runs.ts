@@ -1,5 +1,5 @@
 // Remembering whole runs, for the hook's verdicts (hooks/verdicts.ts) and the replay of `cicd check`
-// (replay/): which runs may be remembered, and what such a run depends on besides the repository's
+// (replay/), and what else is remembered by cicd's build (config/validated-memory.ts): which runs may be remembered, and what such a run depends on besides the repository's
 // content: the tools. They are compared by where PATH finds them and by their file's identity (path, size,
 // modification time), as the tool-version memory does; the Python installations behind them by the
 // modification times of their sys.path directories, which change when a package (a pylint plugin, a
@@ -41,6 +41,12 @@ const REMEMBERED_PHASES = new Set(['static', 'test'])
  */
 export function decidedByInputs(result: RunResult): boolean {
   return result.runner === 'local' && result.runnerChoice === 'local' && result.resultCache === 'on' && result.phases.every((phase) => REMEMBERED_PHASES.has(phase.id))
+}
+
+/** cicd's version, and the build of it (a rebuilt checkout of the same version checks differently). */
+export async function cicdBuild(packageRoot: string): Promise<string> {
+  const [text, manifest] = await Promise.all([readFile(path.join(packageRoot, 'package.json'), 'utf8'), stat(path.join(packageRoot, 'oclif.manifest.json')).catch(() => undefined)])
+  return `${(JSON.parse(text) as {version: string}).version}@${manifest?.mtimeMs ?? 'unbuilt'}`
 }
 
 /** Settings in the environment that change what Python tools do. */

@@ -8,9 +8,8 @@ import path from 'node:path'
 import {fileURLToPath} from 'node:url'
 import {isDeepStrictEqual} from 'node:util'
 
-import {readMemory, writeMemory} from '../cache/remembered-runs.js'
+import {cicdBuild, readMemory, writeMemory} from '../cache/remembered-runs.js'
 import {userCacheDir} from '../cache/user-cache-dir.js'
-import {cicdBuild} from '../hooks/verdicts.js'
 import type {CicdConfig} from './types.js'
 
 export interface Validated {

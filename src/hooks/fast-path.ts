@@ -11,7 +11,8 @@ import {createTerminal, type Terminal} from '../adapters/terminal.js'
 import {CleanupStack} from '../lifecycle/cleanup.js'
 import {runPrePush, VerdictMiss} from '../services/hook-run.js'
 import {hookInput} from './stdin.js'
-import {cicdBuild, fileVerdictStore} from './verdicts.js'
+import {cicdBuild} from '../cache/remembered-runs.js'
+import {fileVerdictStore} from './verdicts.js'
 
 function heldBack(terminal: Terminal): {terminal: Terminal; flush(): void} {
   const lines: string[] = []

@@ -1,12 +1,11 @@
 // The pre-push hook's memory of content it already passed. A push of a tree that passed before, to the same
 // destination, with the same files in scope, the same skips, the same build of cicd, the same Python
-// settings in the environment and the same tools (cache/tool-witnesses.ts), has the same verdict: the hook
+// settings in the environment and the same tools (cache/remembered-runs.ts), has the same verdict: the hook
 // says so and lets it through without starting a check. The tree id covers every committed file (the code,
 // its configuration and cicd's).
 //
 // Only passing runs whose verdict depends on nothing else are remembered (decidedByInputs).
 import {createHash} from 'node:crypto'
-import {readFile, stat} from 'node:fs/promises'
 import path from 'node:path'
 
 import {decidedByInputs, PYTHON_VARIABLES, readMemory, stillWitnessed, type ToolWitnesses, witnessTools, writeMemory} from '../cache/remembered-runs.js'
@@ -38,11 +37,6 @@ export interface VerdictStore {
 
 const MAX_AGE_DAYS = 30
 
-/** cicd's version, and the build of it (a rebuilt checkout of the same version checks differently). */
-export async function cicdBuild(packageRoot: string): Promise<string> {
-  const [text, manifest] = await Promise.all([readFile(path.join(packageRoot, 'package.json'), 'utf8'), stat(path.join(packageRoot, 'oclif.manifest.json')).catch(() => undefined)])
-  return `${(JSON.parse(text) as {version: string}).version}@${manifest?.mtimeMs ?? 'unbuilt'}`
-}
 
 function fileOf(dir: string, key: VerdictKey): string {
   const environment = Object.fromEntries(PYTHON_VARIABLES.map((name) => [name, process.env[name] ?? null]))

@@ -7,7 +7,7 @@ import {createHash} from 'node:crypto'
 import path from 'node:path'
 
 import {openGitRepository, type WorktreeSnapshot} from '../adapters/git.js'
-import {cicdBuild} from '../hooks/verdicts.js'
+import {cicdBuild} from '../cache/remembered-runs.js'
 
 export interface Invocation {
   /** The arguments after `check`, exactly as given. */
