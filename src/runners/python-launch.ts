@@ -22,7 +22,8 @@ export interface PythonInterpreter {
 }
 
 const PYTHON_NAME = /^python[\d.]*$/
-const PYTHON_OPTIONS = /^-[A-Za-z]+$/
+// Options that take no value (not -c, -m, -W, -X): the launch adds `-c` after them.
+const PYTHON_OPTIONS = /^-[bBdEhiIOPqRsSuvx]+$/
 
 /** The program and its one argument on a `#!` line (the kernel passes the rest of the line as one argument). */
 export function parseShebang(firstLine: string): {program: string; argument?: string} | undefined {

@@ -21,6 +21,8 @@ describe('the Python interpreter of a script', () => {
       // The kernel gives env one argument, "python3 -s": the script would not start either.
       '#!/usr/bin/env python3 -s',
       '#!/usr/bin/python3 -m pylint',
+      '#!/usr/bin/python3 -m',
+      '#!/usr/bin/python3 -Wignore',
       '#!/usr/bin/python3 script.py',
       '\u007fELF\u0002\u0001\u0001',
       '',
