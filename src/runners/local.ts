@@ -3,7 +3,7 @@ import {mkdtemp, realpath, rm, stat} from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 
-import {PrerequisiteError} from '../errors.js'
+import {CicdError, ExitCode, PrerequisiteError} from '../errors.js'
 import type {CleanupStack} from '../lifecycle/cleanup.js'
 import {CommandNotFound, execFile, findOnPath} from '../adapters/process.js'
 import {pythonInterpreterOfFile, withoutCyclicGc} from './python-launch.js'
@@ -21,7 +21,15 @@ export interface LocalRunnerOptions {
 export function createLocalRunner(options: LocalRunnerOptions = {}): Runner {
   const resolved = new Map<string, Promise<ResolvedTool>>()
   const outputDirs: string[] = []
-  const removeOutputDirs = () => Promise.all(outputDirs.splice(0).map((dir) => rm(dir, {recursive: true, force: true}))).then(() => undefined)
+  const creating = new Set<Promise<unknown>>()
+  // Once removed (the run ended, or was interrupted while its checks go on winding down), no directory is
+  // made any more; one being made meanwhile is waited for and removed with the others.
+  let removed = false
+  const removeOutputDirs = async () => {
+    removed = true
+    await Promise.allSettled(creating)
+    await Promise.all(outputDirs.splice(0).map((dir) => rm(dir, {recursive: true, force: true})))
+  }
   const unregister = options.cleanup?.add('local output directories', removeOutputDirs)
 
   const resolve = (tool: string): Promise<ResolvedTool> => {
@@ -60,9 +68,17 @@ export function createLocalRunner(options: LocalRunnerOptions = {}): Runner {
       return `local:${real}:${size}:${mtimeMs}`
     },
     async outputDir(label) {
-      const dir = await mkdtemp(path.join(os.tmpdir(), `cicd-${label.replaceAll(/[^\w.-]/g, '_')}-`))
-      outputDirs.push(dir)
-      return dir
+      if (removed) throw new CicdError(`No ${label} directory: the run is ending.`, {exitCode: ExitCode.checkFailed})
+      const making = mkdtemp(path.join(os.tmpdir(), `cicd-${label.replaceAll(/[^\w.-]/g, '_')}-`)).then((dir) => {
+        outputDirs.push(dir)
+        return dir
+      })
+      creating.add(making)
+      try {
+        return await making
+      } finally {
+        creating.delete(making)
+      }
     },
     async dispose() {
       await (unregister ? unregister() : removeOutputDirs())

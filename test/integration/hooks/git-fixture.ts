@@ -133,8 +133,8 @@ export class GitFixture {
   }
 
   /** Starts `git push` in its own process group, so a test can interrupt it like Ctrl-C would. */
-  spawnPush(args: string[]) {
-    const child = spawn('git', ['push', ...args], {cwd: this.work, env: this.env, detached: true, stdio: ['ignore', 'pipe', 'pipe']})
+  spawnPush(args: string[], env: NodeJS.ProcessEnv = {}) {
+    const child = spawn('git', ['push', ...args], {cwd: this.work, env: {...this.env, ...env}, detached: true, stdio: ['ignore', 'pipe', 'pipe']})
     let stderr = ''
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code, signal) => resolve(code ?? (signal ? 128 : null))))

@@ -1,5 +1,7 @@
 // Ctrl-C during a push: the hook's temporary worktree must be removed and unregistered.
 import {existsSync} from 'node:fs'
+import {mkdtemp, readdir, rm} from 'node:fs/promises'
+import os from 'node:os'
 import path from 'node:path'
 
 import {afterEach, expect, it} from 'vitest'
@@ -42,7 +44,9 @@ it('leaves no registered temporary worktree when the push is interrupted mid-che
   // Uncommitted work: the hook must check the pushed commit in a temporary worktree, not here.
   root.write('notes.txt', 'draft\n')
 
-  const push = root.spawnPush(['origin', 'feature/interrupted'])
+  // Its own temporary directory, to see that nothing the run made there outlives it.
+  const tmp = await mkdtemp(path.join(os.tmpdir(), 'cicd-interrupt-tmp-'))
+  const push = root.spawnPush(['origin', 'feature/interrupted'], {TMPDIR: tmp})
   try {
     await until(async () => existsSync(running), 60_000, `the check to start (stderr so far: ${push.stderr()})`)
     const during = await root.worktrees()
@@ -56,8 +60,11 @@ it('leaves no registered temporary worktree when the push is interrupted mid-che
     await until(async () => (await root.worktrees()).length === 1 && !existsSync(temporary), 20_000, 'the temporary worktree to go')
     expect(await root.worktrees()).toEqual([root.work])
     expect(await root.remoteHas('refs/heads/feature/interrupted')).toBe(false)
+    // The checks were winding down while the interrupt cleaned up: the test phase made no directories there.
+    expect(await readdir(tmp)).toEqual([])
   } finally {
     // Whatever failed above, nothing this test started may outlive it.
     if (push.child.exitCode === null && push.child.signalCode === null) process.kill(-push.child.pid!, 'SIGKILL')
+    await rm(tmp, {recursive: true, force: true})
   }
 })

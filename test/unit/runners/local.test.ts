@@ -53,6 +53,18 @@ describe('local runner', () => {
     expect(cleanup.size).toBe(0)
   })
 
+  it('makes no output directory once an interrupt has removed them, and removes one being made meanwhile', async () => {
+    const cleanup = new CleanupStack()
+    const runner = createLocalRunner({cleanup})
+    const made = await runner.outputDir('pytest')
+    // The checks go on winding down while the interrupt cleans up: one asks for a directory just then.
+    const meanwhile = runner.outputDir('pytest-home')
+    await cleanup.runAll()
+    await expect(stat(made)).rejects.toThrow(/ENOENT/)
+    await expect(stat(await meanwhile)).rejects.toThrow(/ENOENT/)
+    await expect(runner.outputDir('pytest-tmp')).rejects.toThrow('No pytest-tmp directory: the run is ending.')
+  })
+
   it('gives each invocation its own output directory and removes them all on dispose', async () => {
     const runner = createLocalRunner()
     const a = await runner.outputDir('pylint-0')
