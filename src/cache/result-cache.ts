@@ -10,6 +10,7 @@ import path from 'node:path'
 import {type GitObjects, openGitObjects} from '../adapters/git-objects.js'
 import type {Finding} from '../checks/types.js'
 import {buildImportGraph, closureKeys, packageRoots} from './import-graph.js'
+import {type FactsReport, type FactsRequest, isModuleFacts, type ModuleFacts, wholeRepositoryMessages} from './pylint-facts.js'
 import {type ContentIds, digest, fileKey, namedKey, type ScopeInput, scopeKey, wholeInputKey} from './keys.js'
 import {
   crossModuleArgs,
@@ -68,6 +69,11 @@ export interface PylintRun {
   args: string[]
   /** Directories (relative to the root; '' is the root) to put first on PYTHONPATH, so a run on some files resolves imports as a run on all of them does. */
   pythonPath: string[]
+  /**
+   * Load cicd's plugin (pylint-facts.ts), which records what each module contributes to the cross-module
+   * messages; with `whole`, the run reports those messages for every file. Such a run is one process.
+   */
+  facts?: FactsRequest
 }
 
 /** What the caller read from a run: the parsed findings, `readStatements(stdout)` and the score pylint printed. */
@@ -75,6 +81,8 @@ export interface PylintRunOutput {
   findings: readonly Finding[]
   statements?: number
   score?: number
+  /** The plugin's report, for a run that loaded it (undefined when it failed). */
+  facts?: FactsReport
 }
 
 export interface PylintOutputs {
@@ -93,6 +101,11 @@ export interface PylintPlan {
   cross?: PylintRun
   /** An ordinary run on every checked file (with `--reports=y`), when a split run could differ from it. */
   full?: PylintRun
+  /**
+   * When `perFile` is to report the cross-module messages for every file: the cross-module run to make
+   * after it if it could not (its output has no `facts.whole`), passed to `complete` as `cross`.
+   */
+  fallbackCross?: PylintRun
   /** Stores what ran and returns the merged findings (sorted by the caller) and the score. */
   complete(outputs: PylintOutputs): Promise<{findings: Finding[]; score?: number}>
 }
@@ -133,6 +146,12 @@ const MAX_FILE_ENTRIES_PER_SAVE = 256
 
 /** Bumped when the import scanner changes what it finds. */
 const SCANNER_VERSION = 1
+
+/**
+ * A per-file run reports the cross-module messages itself for a change of at most 1/3 of the files: past
+ * that, the per-file run split over the cores next to one cross-module run over every file is faster.
+ */
+const WHOLE_RUN_MAX_SHARE = 3
 
 export async function openResultCache(options: ResultCacheOptions): Promise<ResultCache> {
   const git = options.git ?? openGitObjects(options.root)
@@ -304,13 +323,15 @@ async function planPylint(input: PylintInput, context: PylintContext): Promise<P
       (file) => contents.get(file) ?? `missing:${file}`,
       (file) => (contents.get(file) ? (modules.get(file)?.semantic ?? '') : `missing:${file}`),
     )
-    return {graph, lookup: await keyed.lookup(scope, contentKeys(input.checked, (file) => (contents.get(file) ? deep.get(file) : undefined)))}
+    const keys = new Map(input.checked.map((file) => [file, contents.get(file) ? deep.get(file) : undefined]))
+    return {graph, keys, lookup: await keyed.lookup(scope, keys)}
   }
+  const facts = moduleFactsStore(store, namedKey(scope, 'module-facts'))
   // A cache that held nothing (a first run) can answer for no file: pylint runs over every file at once, and
   // the keys to file its messages under are worked out while it runs.
-  if (store.emptyAtOpen) return fullPlan(input.checked, crossKey, store, keying().catch(() => undefined))
+  if (store.emptyAtOpen) return fullPlan(input.checked, crossKey, store, facts, keying().catch(() => undefined))
 
-  const {graph, lookup} = await keying()
+  const {graph, keys, lookup} = await keying()
   const configTexts = await Promise.all(
     input.scope.configFiles.filter((file) => contents.get(file)).map((file) => readFile(path.join(context.root, file), 'utf8').catch(() => '')),
   )
@@ -319,24 +340,40 @@ async function planPylint(input: PylintInput, context: PylintContext): Promise<P
   // module twice (its per-file run and the cross-module run); one run parses each once, and its messages are
   // filed per file all the same.
   const cold = lookup.misses.length === input.checked.length
-  if (cold || graph.ambiguous.length > 0 || customisesEvaluation(configTexts, settingsArgs)) return fullPlan(input.checked, crossKey, store, Promise.resolve({lookup}))
+  if (cold || graph.ambiguous.length > 0 || customisesEvaluation(configTexts, settingsArgs)) return fullPlan(input.checked, crossKey, store, facts, Promise.resolve({keys, lookup}))
 
   const enabled = await enabledMessages(store, namedKey(scope, 'enabled-messages'), input.listEnabledMessages)
+  const known = await facts.read(keys)
+  const cross: PylintRun = {files: [...input.checked], args: crossModuleArgs(enabled), pythonPath: [], facts: {}}
+  const whole = wholeRequest(input.checked, lookup.misses, known)
   return {
     mode: 'split',
     hits: lookup.hits,
-    perFile: lookup.misses.length > 0 ? {files: lookup.misses, args: PER_FILE_ARGS, pythonPath: graph.roots} : undefined,
-    cross: {files: [...input.checked], args: crossModuleArgs(enabled), pythonPath: []},
-    async complete({perFile, cross}) {
+    perFile:
+      lookup.misses.length === 0
+        ? undefined
+        : whole
+          ? {files: lookup.misses, args: [], pythonPath: graph.roots, facts: {whole}}
+          : {files: lookup.misses, args: PER_FILE_ARGS, pythonPath: graph.roots},
+    cross: whole ? undefined : cross,
+    fallbackCross: whole ? cross : undefined,
+    async complete(outputs) {
+      const {perFile} = outputs
       const ran = [...(perFile?.findings ?? [])].filter((finding) => !isCrossModule(finding))
       const filed = lookup.misses.length === 0 || (await lookup.save(ran))
-      const crossFindings = [...(cross?.findings ?? [])].filter(isCrossModule)
+      // The cross-module messages and statement count: from the run over every file, else from the per-file
+      // run that reported them for every file.
+      const wholeRun = outputs.cross ? undefined : perFile?.facts?.whole
+      const crossRun = outputs.cross ?? (wholeRun && perFile ? {...perFile, statements: wholeRun.statements} : undefined)
+      const crossFindings = outputs.cross ? outputs.cross.findings.filter(isCrossModule) : wholeRun && perFile ? wholeRepositoryMessages(perFile.findings, input.checked) : []
       const findings = [...[...lookup.hits.values()].flat(), ...ran, ...crossFindings]
       // A configuration with `score=no` makes pylint print no score: then cicd shows none either.
-      const score = cross?.score !== undefined && cross.statements !== undefined ? pylintScore(findings, cross.statements) : undefined
+      const statements = crossRun?.statements
+      const score = crossRun?.score !== undefined && statements !== undefined ? pylintScore(findings, statements) : undefined
+      await facts.write(keys, known, [perFile?.facts, outputs.cross?.facts])
       // Without per-file entries for every file a later run could not rebuild this result, so it is not kept whole either.
-      if (filed && cross?.statements !== undefined) {
-        const entry: CrossEntry = {findings: crossFindings, statements: cross.statements, score, merged: findings}
+      if (filed && statements !== undefined) {
+        const entry: CrossEntry = {findings: crossFindings, statements, score, merged: findings}
         await store.put(crossKey, entry)
       }
       return {findings, score}
@@ -345,27 +382,88 @@ async function planPylint(input: PylintInput, context: PylintContext): Promise<P
 }
 
 /**
+ * The input of a per-file run that reports the cross-module messages for every file: when every other
+ * checked file's record is known, and the change is small enough that one pylint process over it beats
+ * splitting it over the cores beside a run over every file.
+ */
+function wholeRequest(checked: readonly string[], misses: readonly string[], known: ReadonlyMap<string, ModuleFacts>): FactsRequest['whole'] {
+  if (misses.length === 0 || misses.length * WHOLE_RUN_MAX_SHARE > checked.length) return undefined
+  const missed = new Set(misses)
+  const modules: Record<string, ModuleFacts> = {}
+  for (const file of checked) {
+    if (missed.has(file)) continue
+    const facts = known.get(file)
+    if (!facts) return undefined
+    modules[file] = facts
+  }
+  return {order: [...checked], modules}
+}
+
+/**
  * pylint over every file in one run; its messages are filed per file (and whole) under `keys`, unless those
  * could not be worked out (then the next run runs pylint again).
  */
-function fullPlan(checked: readonly string[], crossKey: string, store: CacheStore, keys: Promise<{lookup: FileLookup} | undefined>): PylintPlan {
+function fullPlan(
+  checked: readonly string[],
+  crossKey: string,
+  store: CacheStore,
+  facts: ModuleFactsStore,
+  keying: Promise<{keys: FileKeys; lookup: FileLookup} | undefined>,
+): PylintPlan {
   const checkedFiles = new Set(checked)
   return {
     mode: 'full',
     hits: new Map(),
-    full: fullRun(checked),
+    full: {...fullRun(checked), facts: {}},
     async complete({full}) {
       const findings = [...(full?.findings ?? [])]
       const perFile = findings.filter((finding) => !isCrossModule(finding))
       // A finding about no checked file could not be replayed from per-file entries: store nothing.
-      const lookup = (await keys)?.lookup
-      if (lookup && perFile.every((finding) => checkedFiles.has(finding.file))) {
-        const missed = new Set(lookup.misses)
-        await lookup.save(perFile.filter((finding) => missed.has(finding.file)))
+      const keyed = await keying
+      if (keyed && perFile.every((finding) => checkedFiles.has(finding.file))) {
+        const missed = new Set(keyed.lookup.misses)
+        await keyed.lookup.save(perFile.filter((finding) => missed.has(finding.file)))
+        await facts.write(keyed.keys, new Map(), [full?.facts])
         const entry: CrossEntry = {findings: findings.filter(isCrossModule), statements: full?.statements, score: full?.score, merged: findings}
         await store.put(crossKey, entry)
       }
       return {findings, score: full?.score}
+    },
+  }
+}
+
+/** Each checked file's key (undefined: not keyed, never stored): what its own messages and its record depend on. */
+type FileKeys = ReadonlyMap<string, string | undefined>
+
+interface ModuleFactsStore {
+  /** The records stored under each file's current key. */
+  read(keys: FileKeys): Promise<Map<string, ModuleFacts>>
+  /** Stores the records of every checked file: `known` and those of `reports` (newer), each under its file's key. */
+  write(keys: FileKeys, known: ReadonlyMap<string, ModuleFacts>, reports: ReadonlyArray<FactsReport | undefined>): Promise<void>
+}
+
+/** One entry holds every file's record with the key it was made under: a run reads it once. */
+function moduleFactsStore(store: CacheStore, entryKey: string): ModuleFactsStore {
+  return {
+    async read(keys) {
+      const stored = await store.get(entryKey)
+      const entries = (stored && typeof stored === 'object' && !Array.isArray(stored) ? stored : {}) as Record<string, unknown>
+      const known = new Map<string, ModuleFacts>()
+      for (const [file, key] of keys) {
+        const entry = entries[file]
+        if (key !== undefined && Array.isArray(entry) && entry[0] === key && isModuleFacts(entry[1])) known.set(file, entry[1])
+      }
+      return known
+    },
+    async write(keys, known, reports) {
+      const fresh = reports.filter((report) => report !== undefined)
+      if (fresh.length === 0) return
+      const entries: Record<string, [string, ModuleFacts]> = {}
+      for (const [file, key] of keys) {
+        const facts = fresh.map((report) => report.modules.get(file)).find((found) => found !== undefined) ?? known.get(file)
+        if (key !== undefined && facts) entries[file] = [key, facts]
+      }
+      await store.put(entryKey, entries)
     },
   }
 }

@@ -6,6 +6,7 @@ import path from 'node:path'
 import {isCicdError, PrerequisiteError} from '../errors.js'
 import type {CheckDefinition, Finding, ParseResult, ToolOutput} from '../checks/types.js'
 import type {ContentIds} from '../cache/keys.js'
+import {type FactsReport, prepareFactsRun, readFactsReport} from '../cache/pylint-facts.js'
 import {readStatements} from '../cache/pylint-split.js'
 import type {CheckScope, PylintRun, ResultCache} from '../cache/result-cache.js'
 import type {ToolVersionStore} from '../runners/tool-versions.js'
@@ -168,9 +169,10 @@ async function runFileLocal(planned: PlannedCheck, context: ExecuteContext, tool
 }
 
 /**
- * pylint through the cache's plan: per-file messages for changed files and their importers (sharded over
- * the cores), the cross-module messages and statement count from one run over every file, side by side;
- * the score recomputed from both. Equal to one pylint run over all the files (tested).
+ * pylint through the cache's plan: per-file messages for changed files and their importers, and the
+ * cross-module messages and statement count either from that same run (given every other file's record, a
+ * small change) or from one run over every file beside it (the per-file run sharded over the cores); the
+ * score recomputed from both. Equal to one pylint run over all the files (tested).
  */
 async function runPylintSplit(planned: PlannedCheck, context: ExecuteContext, tool: ToolInvoker, scope: CheckScope): Promise<Outcome> {
   const plan = await context.cache.pylint({
@@ -180,25 +182,40 @@ async function runPylintSplit(planned: PlannedCheck, context: ExecuteContext, to
     listEnabledMessages: async () => (await tool.run(['pylint', ...planned.settings.args, '--list-msgs-enabled'])).stdout,
   })
   let index = 0
-  const runOne = async (run: PylintRun | undefined): Promise<{outcome: Outcome; statements?: number} | undefined> => {
+  const runOne = async (run: PylintRun | undefined): Promise<PylintRunResult | undefined> => {
     if (!run) return undefined
-    const env = run.pythonPath.length > 0 ? {PYTHONPATH: pythonPathFor(run.pythonPath, context.root)} : undefined
-    const shards = run === plan.perFile ? splitIntoBatches(run.files, context.parallelism) : [run.files]
-    const parts = await Promise.all(shards.map((files) => tool.invokeAndParse(files, index++, {args: run.args, env})))
-    return {outcome: fromParts(parts, false), statements: parts.length === 1 ? readStatements(parts[0].output.stdout) : undefined}
+    const factsDir = run.facts ? await context.runner.outputDir(`pylint-facts-${index}`) : undefined
+    const facts = factsDir && run.facts ? await prepareFactsRun(factsDir, run.facts) : undefined
+    const pythonPath = [...run.pythonPath.map((dir) => path.join(context.root, dir)), ...(facts ? [facts.pythonPath] : [])]
+    const env = {...(pythonPath.length > 0 ? {PYTHONPATH: pythonPathFor(pythonPath)} : {}), ...facts?.env}
+    // A run that reports for every file is one process; per-file messages alone can be sharded over the cores.
+    const shards = run === plan.perFile && !run.facts ? splitIntoBatches(run.files, context.parallelism) : [run.files]
+    const parts = await Promise.all(shards.map((files) => tool.invokeAndParse(files, index++, {args: [...run.args, ...(facts?.args ?? [])], env})))
+    return {
+      outcome: fromParts(parts, false),
+      statements: parts.length === 1 ? readStatements(parts[0].output.stdout) : undefined,
+      facts: factsDir ? await readFactsReport(factsDir, context.root) : undefined,
+    }
   }
-  const [perFile, cross, full] = await Promise.all([runOne(plan.perFile), runOne(plan.cross), runOne(plan.full)])
+  const [perFile, plannedCross, full] = await Promise.all([runOne(plan.perFile), runOne(plan.cross), runOne(plan.full)])
+  // The per-file run could not report for every file (its plugin failed): the run over every file after all.
+  const cross = plannedCross ?? (perFile && !perFile.outcome.error && !perFile.facts?.whole ? await runOne(plan.fallbackCross) : undefined)
   const failed = [perFile, cross, full].find((r) => r?.outcome.error)
   if (failed) return failed.outcome
-  const asOutput = (r: typeof perFile) => r && {findings: r.outcome.findings, score: r.outcome.score, statements: r.statements}
+  const asOutput = (r: PylintRunResult | undefined) => r && {findings: r.outcome.findings, score: r.outcome.score, statements: r.statements, facts: r.facts}
   const {findings, score} = await plan.complete({perFile: asOutput(perFile), cross: asOutput(cross), full: asOutput(full)})
   const exitCodes = [perFile, cross, full].map((r) => r?.outcome.exitCode).filter((code): code is number => code !== undefined)
   return {findings, score, cached: plan.mode === 'replay', exitCode: exitCodes.length > 0 ? Math.max(...exitCodes) : undefined}
 }
 
-function pythonPathFor(dirs: string[], root: string): string {
-  const own = dirs.map((dir) => path.join(root, dir))
-  return [...own, ...(process.env.PYTHONPATH ? [process.env.PYTHONPATH] : [])].join(path.delimiter)
+interface PylintRunResult {
+  outcome: Outcome
+  statements?: number
+  facts?: FactsReport
+}
+
+function pythonPathFor(dirs: string[]): string {
+  return [...dirs, ...(process.env.PYTHONPATH ? [process.env.PYTHONPATH] : [])].join(path.delimiter)
 }
 
 /** Everything but the files that decides what the check reports: its key in the cache. */

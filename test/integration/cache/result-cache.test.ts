@@ -1,6 +1,8 @@
 // The cache is correct, not only fast, with the real tools from /usr/bin in a real git repository: a
 // comment-only change re-checks that file alone; a changed signature re-lints the module's importers and
 // pylint reports the caller again; the split pylint runs give the findings and score of one full run.
+import {mkdtemp, rm} from 'node:fs/promises'
+import os from 'node:os'
 import path from 'node:path'
 
 import {execa} from 'execa'
@@ -9,6 +11,7 @@ import {afterEach, describe, expect, it} from 'vitest'
 import {flake8} from '../../../src/checks/flake8.js'
 import {pylint} from '../../../src/checks/pylint.js'
 import type {Finding} from '../../../src/checks/types.js'
+import {prepareFactsRun, readFactsReport} from '../../../src/cache/pylint-facts.js'
 import {readStatements} from '../../../src/cache/pylint-split.js'
 import {openResultCache, type PylintRun, type ResultCache} from '../../../src/cache/result-cache.js'
 import {createTempRepo, type TempRepo} from '../../helpers/repo.js'
@@ -50,27 +53,44 @@ async function runFlake8(repo: TempRepo, files: string[]): Promise<Finding[]> {
   return parsed.findings
 }
 
+/** A run as the pipeline makes it: cicd's plugin loaded from a directory of its own when the run asks for it, a fixed hash seed. */
 async function runPylint(repo: TempRepo, run: PylintRun) {
-  const env = {PYTHONPATH: run.pythonPath.map((dir) => path.join(repo.dir, dir)).join(path.delimiter)}
-  const result = await execa('/usr/bin/pylint', pylint.argv(run.files, {args: run.args}).slice(1), {cwd: repo.dir, reject: false, env})
-  const output = {...result, exitCode: result.exitCode ?? 1, durationMs: 0}
-  const parsed = pylint.parse(output, {root: repo.dir})
-  if (parsed.kind === 'error') throw new Error(parsed.message)
-  return {findings: parsed.findings, score: parsed.score, statements: readStatements(result.stdout)}
+  const factsDir = run.facts ? await mkdtemp(path.join(os.tmpdir(), 'cicd-facts-')) : undefined
+  try {
+    const facts = factsDir && run.facts ? await prepareFactsRun(factsDir, run.facts) : undefined
+    const pythonPath = [...run.pythonPath.map((dir) => path.join(repo.dir, dir)), ...(facts ? [facts.pythonPath] : [])]
+    const env = {PYTHONPATH: pythonPath.join(path.delimiter), PYTHONHASHSEED: '0', ...facts?.env}
+    const args = [...run.args, ...(facts?.args ?? [])]
+    const result = await execa('/usr/bin/pylint', pylint.argv(run.files, {args}).slice(1), {cwd: repo.dir, reject: false, env})
+    const output = {...result, exitCode: result.exitCode ?? 1, durationMs: 0}
+    const parsed = pylint.parse(output, {root: repo.dir})
+    if (parsed.kind === 'error') throw new Error(parsed.message)
+    const report = factsDir ? await readFactsReport(factsDir, repo.dir) : undefined
+    return {findings: parsed.findings, score: parsed.score, statements: readStatements(result.stdout), facts: report}
+  } finally {
+    if (factsDir) await rm(factsDir, {recursive: true, force: true})
+  }
 }
 
-/** What the pipeline does with the cache for pylint: plan, make the runs it asks for, complete. */
-async function cachedPylint(repo: TempRepo, cache: ResultCache) {
-  const contents = await cache.contents([...PY_FILES, ...PYLINT_CONFIG])
+/**
+ * What the pipeline does with the cache for pylint: plan, make the runs it asks for (the run over every file
+ * after the per-file run when that could not report for every file), complete. `pluginFails` drops the
+ * per-file run's plugin report, as when the plugin fails.
+ */
+async function cachedPylint(repo: TempRepo, cache: ResultCache, options: {files?: string[]; pluginFails?: boolean} = {}) {
+  const files = options.files ?? PY_FILES
+  const contents = await cache.contents([...files, ...PYLINT_CONFIG])
   const plan = await cache.pylint({
     scope: {check: 'pylint', tool: {identity: 'local:/usr/bin/pylint', version: '2.16.2'}, settings: {args: []}, configFiles: PYLINT_CONFIG, contents},
-    checked: PY_FILES,
-    pythonFiles: PY_FILES,
+    checked: files,
+    pythonFiles: files,
     listEnabledMessages: async () => (await execa('/usr/bin/pylint', ['--list-msgs-enabled'], {cwd: repo.dir})).stdout,
   })
-  const [perFile, cross, full] = await Promise.all([plan.perFile, plan.cross, plan.full].map((run) => (run ? runPylint(repo, run) : undefined)))
+  const [ran, planned, full] = await Promise.all([plan.perFile, plan.cross, plan.full].map((run) => (run ? runPylint(repo, run) : undefined)))
+  const perFile = ran && options.pluginFails ? {...ran, facts: undefined} : ran
+  const cross = planned ?? (plan.fallbackCross && !perFile?.facts?.whole ? await runPylint(repo, plan.fallbackCross) : undefined)
   const result = await plan.complete({perFile, cross, full})
-  return {plan, ...result}
+  return {plan, perFile, cross, ...result}
 }
 
 const summary = (findings: Finding[]) => findings.map((f) => `${f.file}:${f.line} ${f.rule}`).sort()
@@ -178,5 +198,99 @@ describe('pylint through the cache', () => {
     expect(summary(after.findings)).toEqual(summary(fullAfter.findings))
     expect(after.score).toBe(fullAfter.score)
     expect(after.score).not.toBe(cold.score)
+  })
+})
+
+describe('pylint: a small change reports the cross-module messages from its own run', () => {
+  const block = (name: string, offset: number) =>
+    `def ${name}(items):\n    """Spread."""\n` + Array.from({length: 6}, (_, i) => `    value_${i} = items[${i}] * ${i + offset}`).join('\n') + '\n    return value_0 + value_5\n'
+  const FILES: Record<string, string> = {
+    'pkg/__init__.py': '"""Package."""\n',
+    // A cycle and a block copied between the two.
+    'pkg/a.py': `"""A."""\nfrom pkg import b\n\n\n${block('alpha', 2)}\n\ndef call():\n    """Call."""\n    return b.beta([])\n`,
+    'pkg/b.py': `"""B."""\nfrom pkg import a\n\n\n${block('beta', 2)}\n\ndef call():\n    """Call."""\n    return a.alpha([])\n`,
+    'pkg/c.py': '"""C, the module that changes."""\n\n\ndef gamma():\n    """Gamma."""\n    return 3\n',
+    // The same block, with duplicate-code disabled from its last assignment on.
+    'pkg/d.py': `"""D."""\n\n\n${block('delta', 2).replace('    value_5', '    # pylint: disable=duplicate-code\n    value_5')}`,
+    // A cycle through an import made only for type checking, which cyclic-import leaves out.
+    'pkg/e.py': `"""E."""\nimport typing\n\nif typing.TYPE_CHECKING:\n    from pkg import g\n\n\ndef epsilon():\n    """Epsilon."""\n    return 5\n`,
+    'pkg/f.py': '"""F."""\nfrom pkg import c, e\n\n\ndef phi():\n    """Phi."""\n    return c.gamma() + e.epsilon()\n',
+    'pkg/g.py': '"""G."""\nfrom pkg import e\n\n\ndef eta():\n    """Eta."""\n    return e.epsilon() + 2\n',
+    // A block no other file has (yet).
+    'pkg/h.py': `"""H."""\n\n\n${block('theta', 7)}`,
+    'pkg/z.py': '"""Z, checked last: pylint files the cross-module messages under it."""\n',
+  }
+  const files = Object.keys(FILES)
+  // The header of a duplicate-code message (which files, which lines) is exact; the lines quoted after it
+  // are those of any one of the copies (pylint picks one by object identity).
+  const described = (findings: Finding[]) =>
+    findings
+      .map((f) => `${f.file}:${f.line}:${f.column} ${f.rule} ${f.rule === 'duplicate-code' ? f.message.split('\n').filter((l) => /^(Similar lines in|==)/.test(l)).join('|') : f.message}`)
+      .sort()
+
+  async function pkgRepo(): Promise<TempRepo> {
+    const repo = await createTempRepo({prefix: 'cicd-whole-it-'})
+    repos.push(repo)
+    for (const [file, text] of Object.entries(FILES)) await repo.write(file, text)
+    await repo.write('.pylintrc', '[MAIN]\npersistent = no\n')
+    await repo.commitAll('initial')
+    return repo
+  }
+
+  async function cached(repo: TempRepo, options: {pluginFails?: boolean} = {}) {
+    const cache = await open(repo)
+    try {
+      return await cachedPylint(repo, cache, {files, ...options})
+    } finally {
+      await cache.close()
+    }
+  }
+
+  const fullRun = async (repo: TempRepo) => runPylint(repo, {files, args: ['--reports=y'], pythonPath: []})
+
+  it('gives the findings and score of a run over every file, with no run over every file', async () => {
+    const repo = await pkgRepo()
+    const cold = await cached(repo)
+    expect(cold.plan.mode).toBe('full')
+    const before = await fullRun(repo)
+    expect(described(cold.findings)).toEqual(described(before.findings))
+    expect(described(before.findings)).toEqual(expect.arrayContaining([expect.stringMatching(/^pkg\/z\.py:1:1 cyclic-import Cyclic import \(pkg\.a -> pkg\.b\) \(R0401\)$/)]))
+
+    // c now copies h's block (h is not re-linted: its lines come from its record and the file) and closes a
+    // cycle with f, which imports it.
+    await repo.write('pkg/c.py', `"""C, the module that changes."""\nfrom pkg import f\n\n\n${block('theta_copy', 7)}\n\ndef gamma():\n    """Gamma."""\n    return f.phi()\n`)
+    const changed = await cached(repo)
+    expect(changed.plan.perFile?.files).toEqual(['pkg/c.py', 'pkg/f.py'])
+    expect(changed.plan.cross).toBeUndefined()
+    expect(changed.perFile?.facts?.whole?.statements).toBeGreaterThan(0)
+    expect(changed.cross).toBeUndefined()
+
+    const after = await fullRun(repo)
+    expect(described(changed.findings)).toEqual(described(after.findings))
+    expect(changed.score).toBe(after.score)
+    expect(changed.perFile?.facts?.whole?.statements).toBe(after.statements)
+    const crossModule = described(after.findings).filter((line) => /cyclic-import|duplicate-code/.test(line))
+    expect(crossModule).toEqual(
+      expect.arrayContaining([
+        expect.stringContaining('cyclic-import Cyclic import (pkg.c -> pkg.f)'),
+        expect.stringMatching(/duplicate-code Similar lines in 2 files\|==pkg\.c:\[\d+:\d+\]\|==pkg\.h:\[\d+:\d+\]$/),
+      ]),
+    )
+    // d's copy counts up to the pragma that disables duplicate-code; g -> e -> g is no cycle to pylint (e
+    // imports g for type checking only).
+    expect(crossModule).toContain('pkg/z.py:1:1 duplicate-code Similar lines in 2 files|==pkg.a:[6:11]|==pkg.d:[5:10]')
+    expect(crossModule.filter((line) => line.includes('cyclic-import'))).toHaveLength(2)
+  })
+
+  it('makes the run over every file after the per-file run when the plugin could not report', async () => {
+    const repo = await pkgRepo()
+    await cached(repo)
+    await repo.write('pkg/g.py', '"""G."""\n\n\ndef eta(unused):\n    """Eta."""\n    return 7\n')
+    const changed = await cached(repo, {pluginFails: true})
+    expect(changed.plan.cross).toBeUndefined()
+    expect(changed.cross?.statements).toBeGreaterThan(0)
+    const after = await fullRun(repo)
+    expect(described(changed.findings)).toEqual(described(after.findings))
+    expect(changed.score).toBe(after.score)
   })
 })
