@@ -190,11 +190,14 @@ describe('pylint through the cache', () => {
     expect(summary(cold.findings)).toEqual(summary(full.findings))
     expect(cold.score).toBe(full.score)
 
-    // One file changes: one more finding; the merged result still equals a full run.
+    // Two files change, one more finding: three of the four files are re-linted beside a run over every
+    // file (past half the files, that beats one run reporting for every file); the result equals a full run.
     await repo.write('shop/app.py', APP + '\n\ndef unused(arg):\n    """Unused argument."""\n    return 1\n')
+    await repo.write('shop/other.py', (await repo.read('shop/other.py')).replace('Unrelated.', 'Unrelated still.'))
     const fullAfter = await runPylint(repo, {files: PY_FILES, args: [], pythonPath: []})
     const after = await cachedPylint(repo, await open(repo))
-    expect(after.plan.perFile?.files).toEqual(['shop/app.py', 'shop/lib.py'])
+    expect(after.plan.perFile?.files).toEqual(['shop/app.py', 'shop/lib.py', 'shop/other.py'])
+    expect(after.plan.cross?.files).toEqual(PY_FILES)
     expect(summary(after.findings)).toEqual(summary(fullAfter.findings))
     expect(after.score).toBe(fullAfter.score)
     expect(after.score).not.toBe(cold.score)
