@@ -15,12 +15,17 @@ as expected makes the plugin record nothing and change nothing (cicd then runs p
 import io
 import json
 import os
+import sys
 
 from pylint.checkers import BaseChecker
 from pylint.checkers.similar import LineSet, hash_lineset
 from pylint.utils import decoding_stream
 
 FORMAT = 1
+
+# Window hashes are Python's string hashes: comparable between two runs only with the same seed and hashing.
+SEED = os.environ.get("PYTHONHASHSEED")
+HASHING = f"{sys.version_info[0]}.{sys.version_info[1]} {sys.hash_info.algorithm} seed {SEED}"
 
 
 def count_statements(module):
@@ -62,6 +67,8 @@ class CrossModuleFacts(BaseChecker):
         self.imports = self.checker("imports", "cyclic-import")
         if self.linter.config.jobs != 1:
             self.failure = "pylint runs with --jobs"
+        if SEED in (None, "", "random"):
+            self.failure = "string hashes differ from run to run: PYTHONHASHSEED is not set"
         if self.directory is None or self.failure:
             return
         # The other checkers close in an order this plugin does not control: wrap their close so the whole
@@ -82,7 +89,7 @@ class CrossModuleFacts(BaseChecker):
         if self.failure:
             return
         try:
-            facts = {"name": node.name, "statements": count_statements(node), "encoding": node.file_encoding}
+            facts = {"name": node.name, "statements": count_statements(node), "encoding": node.file_encoding, "hashing": HASHING}
             lineset = self.similar.linesets[-1] if self.similar is not None and self.similar.linesets else None
             if lineset is not None and lineset.name == self.linter.current_name:
                 minimum = self.similar.namespace.min_similarity_lines
@@ -120,6 +127,9 @@ class CrossModuleFacts(BaseChecker):
             known.update(self.modules)
             if any(file not in known for file in order):
                 self.failure = "a file has no record"
+                return
+            if any(known[file].get("hashing") != HASHING for file in order):
+                self.failure = "a record was made with other string hashes"
                 return
             names = [known[file]["name"] for file in order]
             if len(set(names)) != len(names):

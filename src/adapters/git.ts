@@ -44,9 +44,10 @@ export interface GitRepository {
   unmergedFiles(indexFile?: string): Promise<string[]>
   /**
    * A commit of exactly what the index holds, on HEAD when there is one, written to the object database
-   * only: no ref moves, and the index itself is not written (git write-tree works on a copy of it).
+   * only: no ref moves, and the index itself is not written (git write-tree works on a copy of it, which it
+   * makes in `scratchDir`: a directory it creates and the caller removes).
    */
-  commitIndex(message: string, indexFile?: string): Promise<string>
+  commitIndex(message: string, scratchDir: string, indexFile?: string): Promise<string>
   /** refs/remotes/* (full names). */
   remoteTrackingRefs(): Promise<string[]>
   /** Commits reachable from `tip` and not from `base` (or, without one, from no remote-tracking ref). */
@@ -213,22 +214,18 @@ export function openGitRepository(cwd: string): GitRepository {
     unmergedFiles: async (indexFile) => [
       ...new Set(nulSeparated(await withIndex(indexFile, ['-c', 'core.quotepath=off', 'ls-files', '--unmerged', '-z'])).map((entry) => entry.slice(entry.indexOf('\t') + 1))),
     ],
-    commitIndex: async (message, indexFile) => {
-      const [{copyFile, mkdtemp, rm}, os] = await Promise.all([import('node:fs/promises'), import('node:os')])
+    commitIndex: async (message, scratchDir, indexFile) => {
+      const {copyFile, mkdir} = await import('node:fs/promises')
       const index = indexFile ?? path.resolve(cwd, (await raw(['rev-parse', '--path-format=absolute', '--git-path', 'index'])).trim())
-      const scratch = await mkdtemp(path.join(os.tmpdir(), 'cicd-index-'))
-      try {
-        const copy = path.join(scratch, 'index')
-        await copyFile(index, copy)
-        // write-tree stores its cache-tree in the index it reads: the copy's, never the user's.
-        const tree = (await withIndex(copy, ['write-tree'])).trim()
-        const head = await raw(['rev-parse', '--verify', '--quiet', 'HEAD^{commit}']).then((out) => out.trim(), () => '')
-        // An identity of its own: the commit is cicd's scratch object, and the user may have none configured yet.
-        const identity = ['-c', 'user.name=cicd', '-c', 'user.email=cicd@localhost']
-        return (await raw([...identity, 'commit-tree', tree, ...(head ? ['-p', head] : []), '-m', message])).trim()
-      } finally {
-        await rm(scratch, {recursive: true, force: true})
-      }
+      await mkdir(scratchDir)
+      const copy = path.join(scratchDir, 'index')
+      await copyFile(index, copy)
+      // write-tree stores its cache-tree in the index it reads: the copy's, never the user's.
+      const tree = (await withIndex(copy, ['write-tree'])).trim()
+      const head = await raw(['rev-parse', '--verify', '--quiet', 'HEAD^{commit}']).then((out) => out.trim(), () => '')
+      // An identity of its own: the commit is cicd's scratch object, and the user may have none configured yet.
+      const identity = ['-c', 'user.name=cicd', '-c', 'user.email=cicd@localhost']
+      return (await raw([...identity, 'commit-tree', tree, ...(head ? ['-p', head] : []), '-m', message])).trim()
     },
     remoteTrackingRefs: async () => lines(await raw(['for-each-ref', '--format=%(refname)', 'refs/remotes/'])),
     newCommits: async (tip, base) =>

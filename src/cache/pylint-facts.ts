@@ -24,6 +24,8 @@ export interface ModuleFacts {
   name: string
   statements: number
   encoding: string
+  /** The Python version, string hash algorithm and seed the window hashes were made with. */
+  hashing: string
   /** Hashes of its duplicate-code windows; absent when duplicate-code is off. */
   windows?: number[]
   /** Lines where duplicate-code is disabled by a pragma. */
@@ -90,6 +92,7 @@ export function isModuleFacts(value: unknown): value is ModuleFacts {
     typeof facts.name === 'string' &&
     typeof facts.statements === 'number' &&
     typeof facts.encoding === 'string' &&
+    typeof facts.hashing === 'string' &&
     isNumbers(facts.windows) &&
     isNumbers(facts.unlisted) &&
     isStrings(facts.imports) &&

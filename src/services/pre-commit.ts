@@ -4,6 +4,10 @@
 // left unstaged cannot make a false green, and the user's files, index, stash and untracked files are
 // neither read for the verdict nor touched. pylint (which needs every module), the tests and the images
 // are the pre-push hook's.
+import {randomUUID} from 'node:crypto'
+import {rm} from 'node:fs/promises'
+import path from 'node:path'
+
 import type {GitRepository} from '../adapters/git.js'
 import type {Terminal} from '../adapters/terminal.js'
 import {STATIC_CHECKS} from '../checks/registry.js'
@@ -36,6 +40,20 @@ export interface PreCommitOptions {
  */
 const LEFT_TO_PRE_PUSH = STATIC_CHECKS.filter((definition) => !definition.fileLocal).map((definition) => definition.id)
 
+/**
+ * The staged content as a scratch commit. The copy of the index git write-tree works on is removed like a
+ * temporary worktree: registered before it exists, so Ctrl-C meanwhile leaves no copy behind either.
+ */
+async function commitStaged(options: PreCommitOptions): Promise<string> {
+  const scratch = path.join(options.tempDir, `cicd-index-${randomUUID().slice(0, 8)}`)
+  const remove = options.cleanup.add(`scratch index ${scratch}`, () => rm(scratch, {recursive: true, force: true}))
+  try {
+    return await options.git.commitIndex('cicd pre-commit: the staged content', scratch, options.indexFile)
+  } finally {
+    await remove()
+  }
+}
+
 /** Stands in for the remote ref in the verdict key: a commit's verdict is not a push's. */
 const DESTINATION = 'pre-commit'
 
@@ -63,7 +81,7 @@ export async function runPreCommit(options: PreCommitOptions): Promise<{exitCode
   }
   terminal.error(`cicd pre-commit: the file-local checks on ${staged.length} staged Python file${staged.length === 1 ? '' : 's'}, as staged${skip.checks.length > 0 ? `, skipping ${skip.checks.join(', ')} (CICD_SKIP)` : ''}`)
 
-  const commit = await git.commitIndex('cicd pre-commit: the staged content', options.indexFile)
+  const commit = await commitStaged(options)
   const key: VerdictKey = {tree: await git.treeOf(commit), destination: DESTINATION, files: staged, skip: skip.checks, cicdVersion: options.cicdVersion}
   const passedAt = await options.verdicts?.passedAt(key).catch(() => undefined)
   if (passedAt) {

@@ -23,11 +23,11 @@ async function repoWith(files: Record<string, string>): Promise<TempRepo> {
   return repo
 }
 
-async function pylintWithPlugin(repo: TempRepo, files: string[], request: FactsRequest = {}, args: string[] = []) {
+async function pylintWithPlugin(repo: TempRepo, files: string[], request: FactsRequest = {}, args: string[] = [], seed = '0') {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'cicd-facts-'))
   cleanups.push(() => rm(dir, {recursive: true, force: true}))
   const facts = await prepareFactsRun(dir, request)
-  const env = {PYTHONPATH: facts.pythonPath, PYTHONHASHSEED: '0', ...facts.env}
+  const env = {PYTHONPATH: facts.pythonPath, PYTHONHASHSEED: seed, ...facts.env}
   const result = await execa('/usr/bin/pylint', ['--persistent=n', ...args, ...facts.args, ...files], {cwd: repo.dir, env, reject: false})
   expect(result.stderr).not.toMatch(/Traceback/)
   return {report: await readFactsReport(dir, repo.dir), statements: readStatements(result.stdout)}
@@ -67,12 +67,19 @@ describe("cicd's pylint plugin", () => {
     expect(report?.whole).toEqual({statements})
   })
 
-  it('fails, and records nothing, when a file has no record or pylint runs with --jobs', async () => {
+  it('fails, and records nothing, when a file has no record, string hashes are random, or pylint runs with --jobs', async () => {
     const repo = await repoWith(SOURCES)
     const {report: all} = await pylintWithPlugin(repo, FILES)
     const withoutB = Object.fromEntries([...(all?.modules ?? [])].filter(([file]) => file !== 'pkg/c.py' && file !== 'pkg/b.py'))
     expect(all).toBeDefined()
     expect((await pylintWithPlugin(repo, ['pkg/c.py'], {whole: {order: FILES, modules: withoutB}})).report).toBeUndefined()
+
+    expect((await pylintWithPlugin(repo, FILES, {}, [], 'random')).report).toBeUndefined()
+    // Records made with another seed are not compared with this run's.
+    const seeded = await pylintWithPlugin(repo, FILES, {}, [], '1')
+    expect(seeded.report).toBeDefined()
+    const othersSeeded = Object.fromEntries([...(seeded.report?.modules ?? [])].filter(([file]) => file !== 'pkg/c.py'))
+    expect((await pylintWithPlugin(repo, ['pkg/c.py'], {whole: {order: FILES, modules: othersSeeded}})).report).toBeUndefined()
 
     await repo.write('.pylintrc', '[MAIN]\njobs = 2\n')
     expect((await pylintWithPlugin(repo, FILES)).report).toBeUndefined()

@@ -1,11 +1,16 @@
 // The optional pre-commit hook, with real repositories and the real flake8: `git commit` running it checks
 // the staged content (also the temporary index of `git commit -a`), never the working tree, and leaves the
 // user's files, index and stash exactly as they were.
-import {readFileSync, statSync} from 'node:fs'
+import {existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync} from 'node:fs'
+import os from 'node:os'
 import path from 'node:path'
 
 import {afterEach, describe, expect, it} from 'vitest'
 
+import {openGitRepository} from '../../../src/adapters/git.js'
+import {CleanupStack} from '../../../src/lifecycle/cleanup.js'
+import {runPreCommit} from '../../../src/services/pre-commit.js'
+import {recordingTerminal} from '../../unit/hooks/fakes.js'
 import {CLEAN_MODULE, GitFixture, LINT_ERROR_MODULE} from './git-fixture.js'
 
 const fixtures: GitFixture[] = []
@@ -147,5 +152,47 @@ describe('the pre-commit hook checks the staged content', () => {
     expect((await fixture.cicd(['hooks', 'run', 'pre-commit'], {expect: 0})).stderr).toContain('cicd pre-commit: ok')
     const second = await fixture.git(['commit', '-m', 'fixed'], {expect: 0})
     expect(second.stderr).toContain('this exact staged content passed at')
+  })
+})
+
+describe('the scratch copy of the index', () => {
+  it('is removed by the cleanup an interrupt runs while git writes the tree, and after a run', async () => {
+    const fixture = await repo()
+    fixture.write('pkg/mod.py', `${CLEAN_MODULE}\n\nVALUE = 2\n`)
+    await fixture.git(['add', 'pkg/mod.py'])
+    const tempDir = mkdtempSync(path.join(os.tmpdir(), 'cicd-scratch-it-'))
+    try {
+      const git = openGitRepository(fixture.work)
+      const cleanup = new CleanupStack()
+      // An interrupt's cleanup runs while the copy exists (the signal handler runs the stack, then exits).
+      let copyAtInterrupt: string[] = []
+      let leftAfterInterrupt = true
+      const interruptedGit = {
+        ...git,
+        async commitIndex(message: string, scratchDir: string, indexFile?: string) {
+          const commit = await git.commitIndex(message, scratchDir, indexFile)
+          copyAtInterrupt = readdirSync(scratchDir)
+          await cleanup.runAll()
+          leftAfterInterrupt = existsSync(scratchDir)
+          return commit
+        },
+      }
+      const options = {git: interruptedGit, indexFile: undefined, skipEnv: undefined, tempDir, bin: 'cicd', cicdVersion: 'test', cleanup, terminal: recordingTerminal().terminal}
+      const checked = await runPreCommit({...options, check: async () => Promise.reject(new Error('interrupted before the checks'))}).catch((error: Error) => error.message)
+      expect(checked).toBe('interrupted before the checks')
+      expect(copyAtInterrupt).toEqual(['index'])
+      expect(leftAfterInterrupt).toBe(false)
+      expect(readdirSync(tempDir)).toEqual([])
+
+      // Without an interrupt, the copy is gone once the commit is made.
+      let scratch = ''
+      const watchedGit = {...git, commitIndex: async (message: string, scratchDir: string, indexFile?: string) => git.commitIndex(message, (scratch = scratchDir), indexFile)}
+      await runPreCommit({...options, git: watchedGit, check: async () => Promise.reject(new Error('stop after the commit'))}).catch(() => undefined)
+      expect(scratch).toMatch(/cicd-index-/)
+      expect(existsSync(scratch)).toBe(false)
+      expect(cleanup.size).toBe(0)
+    } finally {
+      rmSync(tempDir, {recursive: true, force: true})
+    }
   })
 })

@@ -18,7 +18,7 @@ async function tempDir(): Promise<string> {
   return dir
 }
 
-const MODULE = {name: 'pkg.a', statements: 3, encoding: 'utf-8', windows: [1, 2], unlisted: [], imports: ['pkg.b'], excluded: []}
+const MODULE = {name: 'pkg.a', statements: 3, encoding: 'utf-8', hashing: '3.11 siphash13 seed 0', windows: [1, 2], unlisted: [], imports: ['pkg.b'], excluded: []}
 
 async function reportFrom(value: unknown, root = '/repo') {
   const dir = await tempDir()
