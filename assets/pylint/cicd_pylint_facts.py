@@ -89,7 +89,12 @@ class CrossModuleFacts(BaseChecker):
         if self.failure:
             return
         try:
-            facts = {"name": node.name, "statements": count_statements(node), "encoding": node.file_encoding, "hashing": HASHING}
+            facts = {
+                "name": node.name,
+                "statements": count_statements(node),
+                "encoding": node.file_encoding,
+                "hashing": HASHING,
+            }
             lineset = self.similar.linesets[-1] if self.similar is not None and self.similar.linesets else None
             if lineset is not None and lineset.name == self.linter.current_name:
                 minimum = self.similar.namespace.min_similarity_lines
