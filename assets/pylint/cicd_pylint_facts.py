@@ -18,8 +18,14 @@ import os
 import sys
 
 from pylint.checkers import BaseChecker
-from pylint.checkers.similar import LineSet, hash_lineset
-from pylint.utils import decoding_stream
+
+try:
+    from pylint.checkers.similar import LineSet, hash_lineset
+    from pylint.utils import decoding_stream
+
+    MISSING = None
+except ImportError as missing:  # another pylint than the one this was written for: record nothing
+    MISSING = f"this pylint lacks what the plugin uses: {missing}"
 
 FORMAT = 1
 
@@ -69,6 +75,8 @@ class CrossModuleFacts(BaseChecker):
             self.failure = "pylint runs with --jobs"
         if SEED in (None, "", "random"):
             self.failure = "string hashes differ from run to run: PYTHONHASHSEED is not set"
+        if MISSING:
+            self.failure = MISSING
         if self.directory is None or self.failure:
             return
         # The other checkers close in an order this plugin does not control: wrap their close so the whole
