@@ -6,7 +6,7 @@
 import path from 'node:path'
 import {fileURLToPath} from 'node:url'
 
-import {invocationKey, replayableInvocation} from './invocation.js'
+import {invocationKey, replayableInvocation, shareKeyOfStart} from './invocation.js'
 import {asReplay, recallRun} from './run-memory.js'
 
 /** The printing side, loaded while git answers. */
@@ -26,13 +26,15 @@ export async function replayedCheck(argv: string[]): Promise<number | undefined>
   const started = performance.now()
   const startedAt = new Date().toISOString()
   const packageRoot = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..')
-  const invocation = {argv, cwd: process.cwd(), env: process.env, packageRoot}
+  // The environment as it is now: the command it may fall back to compares its own with it (shareKeyOfStart).
+  const invocation = {argv: [...argv], cwd: process.cwd(), env: {...process.env}, packageRoot}
   let recalled
   let output
   try {
     const {default: ci} = await import('ci-info')
     if (!replayableInvocation(invocation, ci.isCI)) return undefined
     const keying = invocationKey(invocation)
+    shareKeyOfStart(invocation, keying)
     const loading = loadOutput()
     const key = await keying
     const remembered = await recallRun(key)

@@ -54,9 +54,37 @@ export interface InvocationKey {
 
 export async function invocationKey(invocation: Invocation): Promise<InvocationKey> {
   const [build, snapshot] = await Promise.all([cicdBuild(invocation.packageRoot), openGitRepository(targetDirectory(invocation)).worktreeSnapshot()])
+  const canonical = JSON.stringify({build, ...typed(invocation), tree: snapshot.digest})
+  return {key: createHash('sha256').update(canonical).digest('hex'), snapshot, memoryDir: path.join(snapshot.commonDir, 'cicd', 'runs')}
+}
+
+/** What the key takes from the invocation itself (the arguments, the place, the environment). */
+function typed(invocation: Invocation) {
   const environment = Object.entries(invocation.env)
     .filter(([name]) => !VOLATILE_VARIABLES.has(name))
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-  const canonical = JSON.stringify({build, argv: invocation.argv, cwd: invocation.cwd, environment, tree: snapshot.digest})
-  return {key: createHash('sha256').update(canonical).digest('hex'), snapshot, memoryDir: path.join(snapshot.commonDir, 'cicd', 'runs')}
+  return {argv: invocation.argv, cwd: invocation.cwd, environment}
+}
+
+/** The key the fast path started computing when the process began, until the command takes it. */
+let keyOfStart: {invocation: Invocation; key: Promise<InvocationKey>} | undefined
+
+/** Keeps the fast path's key for the command it falls back to, in the same process: three git processes once, not twice. */
+export function shareKeyOfStart(invocation: Invocation, key: Promise<InvocationKey>): void {
+  key.catch(() => undefined)
+  keyOfStart = {invocation, key}
+}
+
+/**
+ * The key of the invocation as the run starts: the fast path's when it keyed this same invocation (the same
+ * arguments, place, environment and cicd), else computed now. Taken once.
+ */
+export function keyAtStart(invocation: Invocation): Promise<InvocationKey> {
+  const shared = keyOfStart
+  keyOfStart = undefined
+  const same =
+    shared !== undefined &&
+    path.resolve(shared.invocation.packageRoot) === path.resolve(invocation.packageRoot) &&
+    JSON.stringify(typed(shared.invocation)) === JSON.stringify(typed(invocation))
+  return same ? shared.key : invocationKey(invocation)
 }

@@ -7,7 +7,7 @@ import {decidedByInputs, witnessTools, writeMemory} from '../cache/remembered-ru
 import {STATIC_CHECKS} from '../checks/registry.js'
 import {keptByResultCache} from '../pipeline/execute-check.js'
 import type {CheckResult, RunResult} from '../pipeline/result.js'
-import {type Invocation, invocationKey, replayableInvocation} from './invocation.js'
+import {type Invocation, invocationKey, keyAtStart, replayableInvocation} from './invocation.js'
 import {MEMORY_LIMITS, memoryFile, type RememberedRun} from './run-memory.js'
 
 function replayable(check: CheckResult): boolean {
@@ -30,7 +30,7 @@ export function rememberable(result: RunResult): boolean {
  */
 export function rememberingRun(invocation: Invocation, inCi: boolean, warn: (line: string) => void): {keep(result: RunResult): Promise<void>} {
   if (!replayableInvocation(invocation, inCi)) return {keep: async () => undefined}
-  const before = invocationKey(invocation)
+  const before = keyAtStart(invocation)
   before.catch(() => undefined)
   return {
     async keep(result) {

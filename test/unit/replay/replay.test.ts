@@ -8,7 +8,7 @@ import {afterEach, describe, expect, it} from 'vitest'
 
 import {writeMemory} from '../../../src/cache/remembered-runs.js'
 import type {CheckResult, RunResult} from '../../../src/pipeline/result.js'
-import {replayableInvocation, targetDirectory} from '../../../src/replay/invocation.js'
+import {type InvocationKey, keyAtStart, replayableInvocation, shareKeyOfStart, targetDirectory} from '../../../src/replay/invocation.js'
 import {rememberable} from '../../../src/replay/remember.js'
 import {asReplay} from '../../../src/replay/run-memory.js'
 
@@ -39,6 +39,26 @@ describe('replayable invocations', () => {
     expect(targetDirectory(invocation([]))).toBe('/work/repo')
     expect(targetDirectory(invocation(['--cwd', '../other']))).toBe('/work/other')
     expect(targetDirectory(invocation(['--json', '--cwd=/srv/platform']))).toBe('/srv/platform')
+  })
+})
+
+describe("the fast path's key, handed to the command", () => {
+  // A directory that is no repository: a key computed anew fails there, the one handed over does not.
+  const outside = (argv: string[], env: NodeJS.ProcessEnv = {PATH: '/usr/bin'}) => ({argv, cwd: os.tmpdir(), env, packageRoot: '/opt/cicd'})
+  const handed = () => Promise.resolve({key: 'from the fast path'} as InvocationKey)
+  const keyOf = async (promise: Promise<InvocationKey>) => (await promise.catch(() => ({key: 'computed anew'}))).key
+
+  it('is taken once, by the same invocation (an equal copy of it)', async () => {
+    shareKeyOfStart(outside(['--phase', 'static']), handed())
+    expect(await keyOf(keyAtStart(outside(['--phase', 'static'], {PATH: '/usr/bin', _: '/usr/bin/cicd'})))).toBe('from the fast path')
+    expect(await keyOf(keyAtStart(outside(['--phase', 'static'])))).toBe('computed anew')
+  })
+
+  it('is not taken by another invocation: other arguments, environment or cicd', async () => {
+    for (const other of [outside(['--phase', 'test']), outside(['--phase', 'static'], {PATH: '/bin'}), {...outside(['--phase', 'static']), packageRoot: '/opt/other'}]) {
+      shareKeyOfStart(outside(['--phase', 'static']), handed())
+      expect(await keyOf(keyAtStart(other))).toBe('computed anew')
+    }
   })
 })
 
