@@ -109,6 +109,8 @@ class CrossModuleFacts(BaseChecker):
                 facts["windows"] = sorted({hash(chunk) & 0xFFFFFFFF for chunk in hash_lineset(lineset, minimum)[0]})
                 enabled = self.linter._is_one_message_enabled
                 facts["unlisted"] = [n for n in range(1, len(lineset.real_lines) + 1) if not enabled("R0801", n)]
+                # The name the similarity checker gives the module: "pkg.__init__" where node.name is "pkg".
+                facts["lineset"] = lineset.name
                 self.linesets[os.path.abspath(node.file)] = lineset
             self.modules[os.path.abspath(node.file)] = facts
         except Exception as error:  # pylint: disable=broad-except
@@ -117,6 +119,11 @@ class CrossModuleFacts(BaseChecker):
     def record_edges(self):
         """Each module's import-graph edges, in the order of pylint's sets (the cycle it names follows it)."""
         if self.imports is None:
+            return
+        names = [facts["name"] for facts in self.modules.values()]
+        if len(set(names)) != len(names):
+            # pylint keeps one set of edges per name: which file an edge came from cannot be told.
+            self.failure = "two files have the same module name"
             return
         for facts in self.modules.values():
             name = facts["name"]
@@ -131,7 +138,7 @@ class CrossModuleFacts(BaseChecker):
         try:
             self.record_edges()
             path = os.path.join(self.directory, "whole.json")
-            if not os.path.exists(path):
+            if self.failure or not os.path.exists(path):
                 return
             with open(path, encoding="utf-8") as handle:
                 given = json.load(handle)
@@ -191,7 +198,7 @@ class CrossModuleFacts(BaseChecker):
         unlisted = set(facts["unlisted"])
         options = self.similar.namespace
         return LineSet(
-            facts["name"],
+            facts["lineset"],
             lines,
             options.ignore_comments,
             options.ignore_docstrings,

@@ -30,6 +30,8 @@ export interface ModuleFacts {
   windows?: number[]
   /** Lines where duplicate-code is disabled by a pragma. */
   unlisted?: number[]
+  /** The name duplicate-code gives the module ("pkg.__init__" for the package "pkg"). */
+  lineset?: string
   /** Its import-graph edges in pylint's order, and those cyclic-import ignores; absent when cyclic-import is off. */
   imports?: string[]
   excluded?: string[]
@@ -95,6 +97,7 @@ export function isModuleFacts(value: unknown): value is ModuleFacts {
     typeof facts.hashing === 'string' &&
     isNumbers(facts.windows) &&
     isNumbers(facts.unlisted) &&
+    (facts.lineset === undefined || typeof facts.lineset === 'string') &&
     isStrings(facts.imports) &&
     isStrings(facts.excluded)
   )

@@ -67,7 +67,7 @@ describe("cicd's pylint plugin", () => {
     expect(report?.whole).toEqual({statements})
   })
 
-  it('fails, and records nothing, when a file has no record, string hashes are random, or pylint runs with --jobs', async () => {
+  it('fails, and records nothing, when a file has no record, string hashes are random, two files have one module name, or pylint runs with --jobs', async () => {
     const repo = await repoWith(SOURCES)
     const {report: all} = await pylintWithPlugin(repo, FILES)
     const withoutB = Object.fromEntries([...(all?.modules ?? [])].filter(([file]) => file !== 'pkg/c.py' && file !== 'pkg/b.py'))
@@ -80,6 +80,10 @@ describe("cicd's pylint plugin", () => {
     expect(seeded.report).toBeDefined()
     const othersSeeded = Object.fromEntries([...(seeded.report?.modules ?? [])].filter(([file]) => file !== 'pkg/c.py'))
     expect((await pylintWithPlugin(repo, ['pkg/c.py'], {whole: {order: FILES, modules: othersSeeded}})).report).toBeUndefined()
+
+    // Two files of one module name: pylint keeps one set of import edges for both.
+    const twins = await repoWith({'a/util.py': '"""A."""\n', 'b/util.py': '"""B."""\nimport y\n', 'y.py': '"""Y."""\nimport util\n'})
+    expect((await pylintWithPlugin(twins, ['a/util.py', 'b/util.py', 'y.py'])).report).toBeUndefined()
 
     await repo.write('.pylintrc', '[MAIN]\njobs = 2\n')
     expect((await pylintWithPlugin(repo, FILES)).report).toBeUndefined()

@@ -208,7 +208,8 @@ describe('pylint: a small change reports the cross-module messages from its own 
   const block = (name: string, offset: number) =>
     `def ${name}(items):\n    """Spread."""\n` + Array.from({length: 6}, (_, i) => `    value_${i} = items[${i}] * ${i + offset}`).join('\n') + '\n    return value_0 + value_5\n'
   const FILES: Record<string, string> = {
-    'pkg/__init__.py': '"""Package."""\n',
+    // A block of the package's own, which pylint's similarity check names pkg.__init__.
+    'pkg/__init__.py': `"""Package."""\n\n\n${block('kappa', 11)}`,
     // A cycle and a block copied between the two.
     'pkg/a.py': `"""A."""\nfrom pkg import b\n\n\n${block('alpha', 2)}\n\ndef call():\n    """Call."""\n    return b.beta([])\n`,
     'pkg/b.py': `"""B."""\nfrom pkg import a\n\n\n${block('beta', 2)}\n\ndef call():\n    """Call."""\n    return a.alpha([])\n`,
@@ -259,9 +260,9 @@ describe('pylint: a small change reports the cross-module messages from its own 
     expect(described(cold.findings)).toEqual(described(before.findings))
     expect(described(before.findings)).toEqual(expect.arrayContaining([expect.stringMatching(/^pkg\/z\.py:1:1 cyclic-import Cyclic import \(pkg\.a -> pkg\.b\) \(R0401\)$/)]))
 
-    // c now copies h's block (h is not re-linted: its lines come from its record and the file) and closes a
-    // cycle with f, which imports it.
-    await repo.write('pkg/c.py', `"""C, the module that changes."""\nfrom pkg import f\n\n\n${block('theta_copy', 7)}\n\ndef gamma():\n    """Gamma."""\n    return f.phi()\n`)
+    // c now copies h's block and the package's (neither is re-linted: their lines come from their records and
+    // files) and closes a cycle with f, which imports it.
+    await repo.write('pkg/c.py', `"""C, the module that changes."""\nfrom pkg import f\n\n\n${block('theta_copy', 7)}\n\n${block('kappa_copy', 11)}\n\ndef gamma():\n    """Gamma."""\n    return f.phi()\n`)
     const changed = await cached(repo)
     expect(changed.plan.perFile?.files).toEqual(['pkg/c.py', 'pkg/f.py'])
     expect(changed.plan.cross).toBeUndefined()
@@ -277,6 +278,7 @@ describe('pylint: a small change reports the cross-module messages from its own 
       expect.arrayContaining([
         expect.stringContaining('cyclic-import Cyclic import (pkg.c -> pkg.f)'),
         expect.stringMatching(/duplicate-code Similar lines in 2 files\|==pkg\.c:\[\d+:\d+\]\|==pkg\.h:\[\d+:\d+\]$/),
+        expect.stringMatching(/duplicate-code Similar lines in 2 files\|==pkg\.__init__:\[\d+:\d+\]\|==pkg\.c:\[\d+:\d+\]$/),
       ]),
     )
     // d's copy counts up to the pragma that disables duplicate-code; g -> e -> g is no cycle to pylint (e
