@@ -1,9 +1,10 @@
 // How pylint is split for caching. Its per-file messages depend on the file and what it imports; two
 // messages depend on the whole run (duplicate-code compares every file, cyclic-import walks every import),
-// and so does the score (statements and messages of every file). So the cached plan runs pylint twice at
-// most: on the files whose key changed with the cross-module messages off, and on every file with only
-// those messages on plus `--reports=y` (which prints the run's statement count), and recomputes the score
-// with pylint's default evaluation from the merged messages.
+// and so does the score (statements and messages of every file). So the cached plan runs pylint on the files
+// whose key changed, and gets those from either that same run (given every other file's record: see
+// pylint-facts.ts) or a run over every file with only those messages on plus `--reports=y` (which prints the
+// run's statement count) beside a per-file run with them off; it recomputes the score with pylint's default
+// evaluation from the merged messages.
 import type {Finding} from '../checks/types.js'
 
 export const CROSS_MODULE_MESSAGES = ['duplicate-code', 'cyclic-import'] as const

@@ -1,6 +1,7 @@
 // Remembering whole runs, for the hook's verdicts (hooks/verdicts.ts) and the replay of `cicd check`
-// (replay/), and what else is remembered by cicd's build (config/validated-memory.ts): which runs may be remembered, and what such a run depends on besides the repository's
-// content: the tools. They are compared by where PATH finds them and by their file's identity (path, size,
+// (replay/): which runs may be remembered, and what such a run depends on besides the repository's content
+// (cicd's build, which validated configurations are also remembered by: config/validated-memory.ts) and the
+// tools. They are compared by where PATH finds them and by their file's identity (path, size,
 // modification time), as the tool-version memory does; the Python installations behind them by the
 // modification times of their sys.path directories, which change when a package (a pylint plugin, a
 // library the tests import) is installed, upgraded or removed; the tools' per-user configuration files by

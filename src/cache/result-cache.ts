@@ -1,6 +1,6 @@
 // The content-addressed result cache the check pipeline consults: content ids for the files a run reads,
-// per-file entries for file-local tools, pylint's per-file and whole-repository entries, and entries keyed
-// by all of a check's inputs. Each check's last run is kept as one entry (findings by file key), so an
+// per-file entries for file-local tools, pylint's per-file and whole-repository entries and its per-module
+// records (pylint-facts.ts), and entries keyed by all of a check's inputs. Each check's last run is kept as one entry (findings by file key), so an
 // unchanged repository is answered with a handful of reads however many files it has; the files an
 // incremental run re-checks also get an entry of their own, which other branches and worktrees (sharing the
 // cache) find when the last run was theirs.
@@ -325,7 +325,7 @@ async function planPylint(input: PylintInput, context: PylintContext): Promise<P
       (file) => contents.get(file) ?? `missing:${file}`,
       (file) => (contents.get(file) ? (modules.get(file)?.semantic ?? '') : `missing:${file}`),
     )
-    const keys = new Map(input.checked.map((file) => [file, contents.get(file) ? deep.get(file) : undefined]))
+    const keys = contentKeys(input.checked, (file) => (contents.get(file) ? deep.get(file) : undefined))
     return {graph, keys, lookup: await keyed.lookup(scope, keys)}
   }
   const facts = moduleFactsStore(store, namedKey(scope, 'module-facts'))

@@ -37,7 +37,6 @@ export interface VerdictStore {
 
 const MAX_AGE_DAYS = 30
 
-
 function fileOf(dir: string, key: VerdictKey): string {
   const environment = Object.fromEntries(PYTHON_VARIABLES.map((name) => [name, process.env[name] ?? null]))
   const canonical = JSON.stringify({...key, files: key.files ? [...key.files].sort() : null, skip: [...key.skip].sort(), environment})
